@@ -1,0 +1,84 @@
+"""Read-only access to the files of an archive, whether it is a folder or the ``.zip`` as downloaded.
+
+Importers ask for files by their name inside the archive (``data/tweets.js``) and never list or
+open anything else, so private files (direct messages, IP audit) are never read.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+from recall_ls.core.sources.base import FileState
+
+
+class ArchiveFiles:
+    """A folder or a zip, addressed by POSIX names relative to its root."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._zip: zipfile.ZipFile | None = None
+        self._prefix = ""
+        if root.is_file():
+            self._zip = zipfile.ZipFile(root)
+            # Some zips wrap everything in one top folder (``twitter-2022-11-02-abc/data/...``).
+            names = self._zip.namelist()
+            tops = {n.split("/", 1)[0] for n in names if "/" in n}
+            if len(tops) == 1 and not any("/" not in n for n in names if not n.endswith("/")):
+                top = next(iter(tops))
+                if not any(n.startswith("data/") for n in names):
+                    self._prefix = top + "/"
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+
+    def __enter__(self) -> ArchiveFiles:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def is_zip(self) -> bool:
+        return self._zip is not None
+
+    def names(self, folder: str = "") -> list[str]:
+        """File names directly inside ``folder`` (not recursive), sorted."""
+        folder = folder.strip("/")
+        if self._zip is not None:
+            base = self._prefix + (folder + "/" if folder else "")
+            found = []
+            for name in self._zip.namelist():
+                if name.startswith(base) and not name.endswith("/"):
+                    rest = name[len(base):]
+                    if "/" not in rest:
+                        found.append(rest)
+            return sorted(found)
+        target = self.root / folder
+        try:
+            return sorted(entry.name for entry in os.scandir(target) if entry.is_file())
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+
+    def exists(self, name: str) -> bool:
+        folder, _, base = name.rpartition("/")
+        return base in self.names(folder)
+
+    def read_bytes(self, name: str) -> bytes:
+        if self._zip is not None:
+            return self._zip.read(self._prefix + name)
+        return (self.root / name).read_bytes()
+
+    def display(self, name: str) -> str:
+        """The path a person can act on: a real file path, or ``archive.zip!/data/tweets.js``."""
+        if self._zip is not None:
+            return f"{self.root}!/{self._prefix}{name}"
+        return str(self.root / name)
+
+    def state(self, name: str) -> FileState:
+        """Size and mtime of the real file holding ``name`` (the zip itself for a zip)."""
+        target = self.root if self._zip is not None else self.root / name
+        st = target.stat()
+        return FileState(self.display(name) if self._zip is None else str(self.root), st.st_size, st.st_mtime_ns)

@@ -1,0 +1,95 @@
+"""What every importer takes and returns: import options and the per-source report.
+
+An importer is a module with ``read(path, options) -> SourceReport``. It never raises for bad data:
+a problem with one file becomes an entry in ``errors`` naming the file, and the other files are read.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from recall_ls.core.fragments import Fragment
+
+DEFAULT_MAX_FILE_BYTES = 2_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    """What to take from a source. The defaults index only the owner's own public writing."""
+
+    include_replies: bool = True
+    include_retweets: bool = False
+    include_likes: bool = False
+    include_deleted: bool = False
+    # Mastodon followers-only and direct posts: private, never indexed unless asked.
+    include_private: bool = False
+    # Globs matched against the path relative to the source root (``drafts/**``, ``*.tmp.md``).
+    exclude: tuple[str, ...] = ()
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+
+    def excluded(self, relative_path: str) -> bool:
+        return is_excluded(relative_path, self.exclude)
+
+
+def is_excluded(relative_path: str, globs: tuple[str, ...] | list[str]) -> bool:
+    """True when a path relative to its source root matches one of the user's exclude globs.
+
+    A glob without a slash matches the file name or any folder name at any depth (like .gitignore);
+    a glob with a slash matches the whole relative path, ``*`` spanning folders (``drafts/**``).
+    """
+    posix = PurePosixPath(relative_path)
+    for glob in globs:
+        glob = glob.strip().rstrip("/")
+        if not glob:
+            continue
+        if "/" in glob:
+            if fnmatch.fnmatchcase(str(posix), glob):
+                return True
+        elif any(fnmatch.fnmatchcase(part, glob) for part in posix.parts):
+            return True
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """What the store remembers of a source file to know, next run, whether it changed."""
+
+    path: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A file that could not be read, or read only in part. ``message`` says what is wrong."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@dataclass(slots=True)
+class SourceReport:
+    """Everything one source yielded: fragments, what was left out and why, and what went wrong."""
+
+    path: str
+    kind: str
+    fragments: list[Fragment] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+    skipped_files: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    files: list[FileState] = field(default_factory=list)
+
+    def skip(self, reason: str, path: str | None = None) -> None:
+        """Count something left out on purpose; a skipped file is also listed by name."""
+        self.skipped[reason] += 1
+        if path is not None:
+            self.skipped_files.append(Problem(path, reason))
+
+    def error(self, path: str, message: str) -> None:
+        self.errors.append(Problem(path, message))
