@@ -1,0 +1,32 @@
+# Recall developer entry points. `make run` and `make test` set everything up on a fresh machine.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+EXAMPLE_INDEX := .recall/examples-index
+# The CPU build of torch; an unpinned torch pulls gigabytes of CUDA wheels.
+TORCH := torch==2.13.0
+
+.PHONY: setup run test test-core bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet $(TORCH)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: setup
+	$(BIN)/recall-ls index examples --index-dir $(EXAMPLE_INDEX)
+	$(BIN)/recall-ls search "I forget ideas I already had" --index-dir $(EXAMPLE_INDEX) -k 3
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .recall .pytest_cache

@@ -1,0 +1,370 @@
+"""``recall-ls``: scan, index, search, related, doctor, and serve (the language server).
+
+Other tools rely on these names, flags and JSON shapes. Exit codes: 0 all went well, 1 something
+failed (a source with errors, a missing model), 2 the command line was wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from recall_ls import __version__
+from recall_ls.core.engine import DEFAULT_MIN_SCORE, DEFAULT_TOP_K, Exclusions, Filters, Hit
+from recall_ls.core.sources.base import DEFAULT_MAX_FILE_BYTES, ImportOptions
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("interrupted; what was stored is kept, run the command again to resume", file=sys.stderr)
+        return EXIT_FAILED
+    except _ReportedError as exc:
+        print(f"recall-ls: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+class _ReportedError(Exception):
+    """An error already phrased for the user (a missing model, an unusable index folder)."""
+
+
+# -- commands ---------------------------------------------------------------------------------------
+
+
+def _cmd_scan(args: argparse.Namespace) -> int:
+    from recall_ls.core import sources
+
+    options = _import_options(args)
+    reports = [sources.read(Path(p), options) for p in args.paths]
+    if args.json:
+        payload = {
+            "sources": [
+                {
+                    "path": r.path,
+                    "kind": r.kind,
+                    "fragments": len(r.fragments),
+                    "skipped": sum(r.skipped.values()),
+                    "skipped_reasons": dict(r.skipped),
+                    "errors": [str(e) for e in r.errors],
+                }
+                for r in reports
+            ],
+            "fragments": sum(len(r.fragments) for r in reports),
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for r in reports:
+            print(f"{r.path}\n  kind: {r.kind}\n  fragments: {len(r.fragments)}")
+            _print_skips_and_errors(dict(r.skipped), [str(p) for p in r.skipped_files], [str(e) for e in r.errors])
+        print(f"total fragments: {sum(len(r.fragments) for r in reports)}")
+    return EXIT_FAILED if any(r.errors for r in reports) else EXIT_OK
+
+
+def _cmd_index(args: argparse.Namespace) -> int:
+    session = _session(args, build_jobs=-1)
+    bar = _ProgressLine(enabled=not args.quiet)
+    started = time.monotonic()
+    try:
+        summaries = session.indexer.index([Path(p) for p in args.paths], _import_options(args), bar.update)
+    except Exception as exc:
+        raise _ReportedError(str(exc)) from exc
+    finally:
+        bar.close()
+    if args.json:
+        print(json.dumps([s.to_dict() for s in summaries], ensure_ascii=False, indent=2))
+    else:
+        for s in summaries:
+            print(f"{s.path}\n  kind: {s.kind}\n  fragments: {s.fragments} (+{s.added} new, {s.updated} changed, -{s.removed} gone)")
+            _print_skips_and_errors(s.skipped, s.skipped_files, s.errors)
+        total = session.store.count_fragments()
+        print(f"index: {total} fragments in {session.store.index_dir} ({time.monotonic() - started:.1f}s)")
+    return EXIT_FAILED if any(s.errors for s in summaries) else EXIT_OK
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    session = _ready_session(args)
+    filters = _filters(args)
+    if args.batch:
+        for line in _read_lines(args.batch):
+            hits = session.engine.search(line, args.k, args.min_score, filters)
+            print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False), flush=True)
+        return EXIT_OK
+    if not args.text:
+        raise _ReportedError("search needs TEXT or --batch FILE")
+    hits = session.engine.search(" ".join(args.text), args.k, args.min_score, filters)
+    _print_hits(hits, args.json)
+    return EXIT_OK
+
+
+def _cmd_related(args: argparse.Namespace) -> int:
+    from recall_ls.core.sources.notes import block_at_line, split_blocks
+
+    session = _ready_session(args)
+    filters = _filters(args)
+    failed = False
+    for target in args.targets:
+        path, line = _split_target(target)
+        try:
+            text = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"recall-ls: {path}: cannot read: {exc}", file=sys.stderr)
+            failed = True
+            continue
+        exclude = Exclusions(path=str(path.absolute()))
+        if line is not None:
+            block = block_at_line(split_blocks(text), line)
+            if block is None:
+                print(f"recall-ls: {path}:{line}: no paragraph at this line", file=sys.stderr)
+                failed = True
+                continue
+            text = block.text
+            exclude = Exclusions(path=str(path.absolute()), lines=(block.line_start, block.line_end))
+        if len(args.targets) > 1 and not args.json:
+            print(f"== {target}")
+        _print_hits(session.engine.related(text, args.k, args.min_score, filters, exclude), args.json)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    from recall_ls.doctor import diagnose
+
+    report = diagnose(_index_dir(args), args.model, args.device)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        _print_tree(report)
+    return EXIT_OK if report["ok"] else EXIT_FAILED
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from recall_ls.lsp.server import serve
+
+    return serve(tcp=args.tcp, host=args.host, port=args.port)
+
+
+# -- helpers ----------------------------------------------------------------------------------------
+
+
+def _index_dir(args: argparse.Namespace) -> Path:
+    from recall_ls.core.paths import default_index_dir
+
+    return Path(args.index_dir).expanduser() if args.index_dir else default_index_dir()
+
+
+def _session(args: argparse.Namespace, build_jobs: int = 1):
+    from recall_ls.core.embed import ModelError
+    from recall_ls.core.session import Session
+    from recall_ls.core.store import StoreError
+
+    try:
+        return Session(_index_dir(args), args.model, args.device, build_jobs=build_jobs)
+    except (StoreError, ModelError) as exc:
+        raise _ReportedError(str(exc)) from exc
+
+
+def _ready_session(args: argparse.Namespace):
+    from recall_ls.core.embed import ModelError
+
+    session = _session(args)
+    if session.store.count_fragments() == 0:
+        raise _ReportedError(f"the index in {session.store.index_dir} is empty: run `recall-ls index PATH...` first")
+    try:
+        session.ready()
+    except ModelError as exc:
+        raise _ReportedError(str(exc)) from exc
+    return session
+
+
+def _import_options(args: argparse.Namespace) -> ImportOptions:
+    return ImportOptions(
+        include_replies=not args.no_replies,
+        include_retweets=args.include_retweets,
+        include_likes=args.include_likes,
+        include_deleted=args.include_deleted,
+        include_private=args.include_private,
+        exclude=tuple(args.exclude or ()),
+        max_file_bytes=args.max_file_bytes,
+    )
+
+
+def _filters(args: argparse.Namespace) -> Filters:
+    return Filters(
+        kinds=frozenset(args.kind) if args.kind else None,
+        since=args.since,
+        until=args.until,
+        path_glob=args.path,
+    )
+
+
+def _split_target(target: str) -> tuple[Path, int | None]:
+    """``notes/a.md:12`` -> (path, 12); a path that exists as given wins over a trailing ``:N``."""
+    path, sep, tail = target.rpartition(":")
+    if sep and tail.isdigit() and not Path(target).exists():
+        return Path(path), int(tail)
+    return Path(target), None
+
+
+def _read_lines(name: str) -> list[str]:
+    handle = sys.stdin if name == "-" else open(name, encoding="utf-8")
+    with handle:
+        return [line.strip() for line in handle if line.strip()]
+
+
+def _print_hits(hits: list[Hit], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        print("nothing related enough (try a lower --min-score)")
+        return
+    for h in hits:
+        f = h.fragment
+        date = (f.created_at or f.meta.get("mtime") or "")[:10] or "----------"
+        snippet = " ".join(f.text.split())
+        snippet = snippet if len(snippet) <= 100 else snippet[:99] + "…"
+        print(f"{h.score:5.2f}  {date}  {f.kind:<8}  {snippet}")
+        print(f"{'':26}{f.url or f.location}")
+
+
+def _print_skips_and_errors(skipped: dict, skipped_files: list[str], errors: list[str]) -> None:
+    if skipped:
+        print("  skipped: " + ", ".join(f"{n} {reason}" for reason, n in sorted(skipped.items())))
+    for line in skipped_files[:20]:
+        print(f"    {line}")
+    if len(skipped_files) > 20:
+        print(f"    ... and {len(skipped_files) - 20} more")
+    for line in errors:
+        print(f"  error: {line}")
+
+
+def _print_tree(value, indent: str = "") -> None:
+    for key, item in value.items():
+        if isinstance(item, dict):
+            print(f"{indent}{key}:")
+            _print_tree(item, indent + "  ")
+        elif isinstance(item, list):
+            print(f"{indent}{key}:")
+            for element in item:
+                if isinstance(element, dict):
+                    _print_tree(element, indent + "  - ")
+                else:
+                    print(f"{indent}  - {element}")
+        else:
+            print(f"{indent}{key}: {item}")
+
+
+class _ProgressLine:
+    """A one-line progress display on stderr (stdout stays clean for JSON)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.interactive = sys.stderr.isatty()
+        self._last_print = 0.0
+        self._started = time.monotonic()
+        self._shown = False
+
+    def update(self, event) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        final = event.done >= event.total
+        if not final and now - self._last_print < (0.2 if self.interactive else 5.0):
+            return
+        self._last_print = now
+        rate = ""
+        if event.stage == "embedding" and event.done:
+            rate = f"  {event.done / max(now - self._started, 1e-6):.0f}/s"
+        line = f"[{event.stage}] {event.message or ''} {event.percent:3d}%{rate}"
+        if self.interactive:
+            sys.stderr.write("\r\033[K" + line)
+            self._shown = True
+        else:
+            sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self._shown:
+            sys.stderr.write("\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="recall-ls", description="Recall: your past writing, while you write.")
+    parser.add_argument("--version", action="version", version=f"recall-ls {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def index_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--index-dir", help="where the index lives (default: the per-user data folder)")
+        p.add_argument("--model", default=None, help="model name or folder (default: bundled all-MiniLM-L6-v2)")
+        p.add_argument("--device", default="auto", help="auto, cpu, cuda, mps (default: auto)")
+
+    def import_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--no-replies", action="store_true", help="leave out replies")
+        p.add_argument("--include-retweets", action="store_true", help="index retweets (not your writing)")
+        p.add_argument("--include-likes", action="store_true", help="index liked tweets (not your writing)")
+        p.add_argument("--include-deleted", action="store_true", help="index tweets you deleted")
+        p.add_argument("--include-private", action="store_true", help="index followers-only and direct posts")
+        p.add_argument("--exclude", action="append", metavar="GLOB", help="skip files matching GLOB (repeatable)")
+        p.add_argument("--max-file-bytes", type=int, default=DEFAULT_MAX_FILE_BYTES, help="skip larger note files")
+
+    def query_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("-k", type=int, default=DEFAULT_TOP_K, help=f"how many results (default {DEFAULT_TOP_K})")
+        p.add_argument("--min-score", type=float, default=DEFAULT_MIN_SCORE, help="drop results below this cosine")
+        p.add_argument("--kind", action="append", choices=["tweet", "mastodon", "note", "like"], help="only this kind")
+        p.add_argument("--since", help="only from this date on (YYYY, YYYY-MM or YYYY-MM-DD)")
+        p.add_argument("--until", help="only up to this date (inclusive)")
+        p.add_argument("--path", help="only fragments whose file matches this glob")
+        p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = commands.add_parser("scan", help="parse sources and count fragments (no model)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--json", action="store_true")
+    import_options(p)
+    p.set_defaults(run=_cmd_scan)
+
+    p = commands.add_parser("index", help="read sources and embed them into the index")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress line")
+    index_options(p)
+    import_options(p)
+    p.set_defaults(run=_cmd_index)
+
+    p = commands.add_parser("search", help="search past writing by meaning")
+    p.add_argument("text", nargs="*", metavar="TEXT")
+    p.add_argument("--batch", metavar="FILE", help="one query per line (- for stdin); one JSON list per line out")
+    index_options(p)
+    query_options(p)
+    p.set_defaults(run=_cmd_search)
+
+    p = commands.add_parser("related", help="past writing related to a file or the paragraph at FILE:LINE")
+    p.add_argument("targets", nargs="+", metavar="FILE[:LINE]")
+    index_options(p)
+    query_options(p)
+    p.set_defaults(run=_cmd_related)
+
+    p = commands.add_parser("doctor", help="check the model, the index and the configuration")
+    p.add_argument("--json", action="store_true")
+    index_options(p)
+    p.set_defaults(run=_cmd_doctor)
+
+    p = commands.add_parser("serve", help="run the language server (stdio by default)")
+    p.add_argument("--tcp", action="store_true", help="listen on TCP instead of stdio")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=2087)
+    p.set_defaults(run=_cmd_serve)
+    return parser

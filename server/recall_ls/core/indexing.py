@@ -1,0 +1,253 @@
+"""The indexer: the one writer of the store and the vector index.
+
+Sources are read into the store; texts with no embedding for the model are embedded newest first in
+chunks, each committed on its own, so results are useful while a big archive is still indexing and an
+interrupted run resumes where it stopped; the vector index snapshot follows every change, and the
+annoy tier is rebuilt when the fresh tier has grown.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from recall_ls.core import sources
+from recall_ls.core.embed import Embedder
+from recall_ls.core.fragments import Fragment
+from recall_ls.core.index import ANN_MIN_ITEMS, ANN_TREES, AnnFiles, VectorIndex
+from recall_ls.core.sources.base import FileState, ImportOptions, SourceReport
+from recall_ls.core.store import Store, SyncResult
+
+log = logging.getLogger(__name__)
+
+EMBED_CHUNK = 256
+# Rebuild the annoy tier once the exact tier is this large, or this share of the annoy tier.
+REBUILD_FRESH_MIN = 5_000
+REBUILD_FRESH_SHARE = 0.10
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """One step of indexing, for progress bars and ``$/progress``."""
+
+    stage: str  # "reading" | "embedding" | "building"
+    done: int
+    total: int
+    message: str = ""
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 100
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass(slots=True)
+class SourceSummary:
+    """What reading one source did, for the CLI and ``recall.status``."""
+
+    path: str
+    kind: str
+    fragments: int
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    skipped_files: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def of(cls, report: SourceReport, sync: SyncResult | None = None) -> SourceSummary:
+        return cls(
+            path=report.path,
+            kind=report.kind,
+            fragments=len(report.fragments),
+            added=sync.added if sync else 0,
+            updated=sync.updated if sync else 0,
+            removed=sync.removed if sync else 0,
+            skipped=dict(report.skipped),
+            skipped_files=[str(p) for p in report.skipped_files],
+            errors=[str(p) for p in report.errors],
+        )
+
+
+def model_folder_name(model_key: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._@-]+", "_", model_key)
+
+
+class Indexer:
+    """Owns every write. Readers call ``snapshot()`` and get an immutable ``VectorIndex``."""
+
+    def __init__(
+        self,
+        store: Store,
+        embedder: Embedder,
+        ann_min_items: int = ANN_MIN_ITEMS,
+        build_jobs: int = 1,
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.ann_min_items = ann_min_items
+        self.build_jobs = build_jobs
+        self._snapshot: VectorIndex | None = None
+        # Guards the snapshot swap: an annoy build runs outside it and merges in at the end.
+        self._lock = threading.RLock()
+        self._ann: AnnFiles | None = None
+
+    # -- the snapshot -----------------------------------------------------------------------------
+
+    def snapshot(self) -> VectorIndex:
+        """The current index; empty until the model is loaded and ``open()`` ran."""
+        current = self._snapshot
+        return current if current is not None else VectorIndex(dim=1)
+
+    @property
+    def is_open(self) -> bool:
+        return self._snapshot is not None
+
+    @property
+    def ann_files(self) -> AnnFiles:
+        if self._ann is None:
+            folder = self.store.index_dir / "ann" / model_folder_name(self.embedder.key)
+            self._ann = AnnFiles(folder, self.embedder.dim)
+        return self._ann
+
+    def open(self) -> VectorIndex:
+        """Load the saved annoy tier and put every other stored vector in the fresh tier."""
+        model, dim = self.embedder.key, self.embedder.dim
+        ann = self.ann_files.load()
+        embedded = self.store.embedded_nums(model)
+        missing = np.setdiff1d(embedded, ann.nums, assume_unique=True) if ann else embedded
+        nums, vectors = self.store.vectors_for_nums(model, dim, missing.tolist())
+        with self._lock:
+            self._snapshot = VectorIndex(dim, ann, nums, vectors.copy())
+        return self._snapshot
+
+    def _update(self, change: Callable[[VectorIndex], VectorIndex]) -> None:
+        with self._lock:
+            if self._snapshot is not None:
+                self._snapshot = change(self._snapshot)
+
+    # -- reading sources --------------------------------------------------------------------------
+
+    def read_source(self, path: Path, options: ImportOptions) -> SourceSummary:
+        """Read one source and make the store match it. Problems are in the summary, never raised."""
+        report = sources.read(path, options)
+        if report.kind == "unknown":
+            return SourceSummary.of(report)
+        sync = self.apply(report.path, report.fragments, report.files)
+        summary = SourceSummary.of(report, sync)
+        self.store.record_source(report.path, report.kind, summary.to_dict())
+        return summary
+
+    def apply(
+        self,
+        source: str,
+        fragments: Sequence[Fragment],
+        files: Sequence[FileState] = (),
+        only_paths: Sequence[str] | None = None,
+    ) -> SyncResult:
+        """Store these fragments for ``source`` and bring the snapshot in line: removed numbers leave
+        the fresh tier, new numbers whose text is already embedded join it at once."""
+        sync = self.store.sync_fragments(source, fragments, files, only_paths)
+        if self._snapshot is not None and (sync.added_nums or sync.removed_nums):
+            removed = np.asarray(sync.removed_nums, dtype=np.int64)
+            nums, vectors = self.store.vectors_for_nums(self.embedder.key, self.embedder.dim, sync.added_nums)
+            self._update(lambda index: index.without(removed).with_fresh(nums, vectors))
+        return sync
+
+    def remove_source(self, source: str) -> int:
+        removed = np.asarray(self.store.remove_source(source), dtype=np.int64)
+        self._update(lambda index: index.without(removed))
+        return len(removed)
+
+    # -- embedding --------------------------------------------------------------------------------
+
+    def embed_missing(self, progress: ProgressCallback | None = None, stop: threading.Event | None = None) -> int:
+        """Embed every stored text that has no vector for the model, newest first, one committed
+        chunk at a time. Returns how many texts were embedded."""
+        model = self.embedder.key
+        total = self.store.count_missing_embeddings(model)
+        done = 0
+        while not (stop and stop.is_set()):
+            batch = self.store.texts_to_embed(model, EMBED_CHUNK)
+            if not batch:
+                break
+            hashes = [h for h, _ in batch]
+
+            def report(encoded: int, _: int, base: int = done) -> None:
+                if progress:
+                    progress(Progress("embedding", base + encoded, total, f"{base + encoded}/{total} texts"))
+
+            vectors = self.embedder.encode([t for _, t in batch], report)
+            self.store.put_embeddings(model, hashes, vectors)
+            nums, stored = self.store.vectors_for_hashes(model, self.embedder.dim, hashes)
+            self._update(lambda index: index.with_fresh(nums, stored.copy()))
+            done += len(batch)
+        return done
+
+    # -- the annoy tier ---------------------------------------------------------------------------
+
+    def needs_build(self) -> bool:
+        index = self.snapshot()
+        if index.size < self.ann_min_items:
+            return False
+        ann_size = len(index.ann.nums) if index.ann else 0
+        return ann_size == 0 or len(index.fresh_nums) >= max(REBUILD_FRESH_MIN, REBUILD_FRESH_SHARE * ann_size)
+
+    def build(self, progress: ProgressCallback | None = None, trees: int = ANN_TREES) -> int:
+        """Rebuild the annoy tier from the store and swap it in; vectors that arrived meanwhile stay
+        in the fresh tier. Safe to run in a background thread while the snapshot keeps changing."""
+        if progress:
+            progress(Progress("building", 0, 1, "building the search index"))
+        files = self.ann_files
+        count = files.build(self.store.iter_vectors(self.embedder.key, self.embedder.dim), trees, self.build_jobs)
+        ann = files.load()
+        if ann is None:
+            raise RuntimeError(f"{files.folder}: the index just built does not load")
+        with self._lock:
+            index = self.snapshot()
+            keep = ~np.isin(index.fresh_nums, ann.nums)
+            self._snapshot = VectorIndex(index.dim, ann, index.fresh_nums[keep], index.fresh_vectors[keep])
+        if progress:
+            progress(Progress("building", 1, 1, f"search index of {count} vectors"))
+        return count
+
+    def build_if_needed(self, progress: ProgressCallback | None = None) -> bool:
+        if not self.needs_build():
+            return False
+        self.build(progress)
+        return True
+
+    # -- everything -------------------------------------------------------------------------------
+
+    def index(
+        self,
+        paths: Sequence[Path],
+        options: ImportOptions,
+        progress: ProgressCallback | None = None,
+        stop: threading.Event | None = None,
+    ) -> list[SourceSummary]:
+        """Read every source, embed what is new, and build the annoy tier if it is due."""
+        summaries = []
+        for position, path in enumerate(paths):
+            if progress:
+                progress(Progress("reading", position, len(paths), f"reading {path}"))
+            summaries.append(self.read_source(Path(path), options))
+        self.embedder.load()
+        if not self.is_open:
+            self.open()
+        self.embed_missing(progress, stop)
+        if not (stop and stop.is_set()):
+            self.build_if_needed(progress)
+        return summaries

@@ -1,0 +1,38 @@
+"""A ready-to-use set of core objects for one index folder: store, embedder, indexer, engine.
+
+The CLI and the language server both build theirs here, so both read and write the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from recall_ls.core.embed import Embedder, resolve_model
+from recall_ls.core.engine import Engine
+from recall_ls.core.indexing import Indexer
+from recall_ls.core.store import Store
+
+
+class Session:
+    """Opening one is cheap (the store); the model loads on first use or in ``ready()``."""
+
+    def __init__(self, index_dir: Path, model: str | None = None, device: str = "auto", build_jobs: int = 1) -> None:
+        self.store = Store(index_dir)
+        self.embedder = Embedder(resolve_model(model), device=device)
+        self.indexer = Indexer(self.store, self.embedder, build_jobs=build_jobs)
+        self._hidden: frozenset[str] = frozenset(self.store.hidden_ids())
+        self.engine = Engine(self.store, self.embedder, self.indexer.snapshot, lambda: self._hidden)
+
+    def ready(self) -> None:
+        """Load the model and the saved index: after this, queries answer from what is stored."""
+        self.embedder.load()
+        if not self.indexer.is_open:
+            self.indexer.open()
+
+    def hide(self, fragment_id: str) -> None:
+        """Never show this fragment again (persisted)."""
+        self.store.hide(fragment_id)
+        self._hidden = frozenset(self.store.hidden_ids())
+
+    def close(self) -> None:
+        self.store.close()

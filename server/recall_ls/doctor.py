@@ -1,0 +1,97 @@
+"""``recall-ls doctor``: what a user (or a bug report) needs to know about their installation.
+
+Checks the model files and their checksum, the device torch would use, the store's integrity, what
+is indexed and embedded, and how fresh the search index is. It never loads the model itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from recall_ls import __version__
+from recall_ls.core.embed import Embedder, ModelError, describe, resolve_model
+from recall_ls.core.index import MANIFEST
+from recall_ls.core.indexing import model_folder_name
+from recall_ls.core.store import DB_NAME, SCHEMA_VERSION, Store, StoreError
+
+
+def diagnose(index_dir: Path, model: str | None, device: str) -> dict:
+    problems: list[str] = []
+    report: dict = {"ok": True, "version": __version__, "python": sys.version.split()[0]}
+    embedder = None
+    try:
+        spec = resolve_model(model)
+        report["model"] = describe(spec)
+        embedder = Embedder(spec, device)
+        if report["model"]["weights"] is None:
+            problems.append(f"model {spec.name}: no weights file in {spec.location}")
+    except ModelError as exc:
+        problems.append(str(exc))
+        report["model"] = {"name": model, "error": str(exc)}
+    report["device"] = _device_report(device)
+    report["index"] = _index_report(index_dir, embedder, problems)
+    report["configuration"] = {
+        "index_dir": str(index_dir),
+        "RECALL_INDEX_DIR": os.environ.get("RECALL_INDEX_DIR"),
+        "HF_HUB_OFFLINE": "1 (always: Recall never downloads)",
+    }
+    report["problems"] = problems
+    report["ok"] = not problems
+    return report
+
+
+def _device_report(device: str) -> dict:
+    try:
+        import torch
+    except ImportError:
+        return {"requested": device, "error": "torch is not installed"}
+    cuda = torch.cuda.is_available()
+    return {
+        "requested": device,
+        "torch": torch.__version__,
+        "cuda": torch.cuda.get_device_name(0) if cuda else False,
+        "threads": torch.get_num_threads(),
+        "would_use": ("cuda" if cuda else "cpu") if device == "auto" else device,
+    }
+
+
+def _index_report(index_dir: Path, embedder: Embedder | None, problems: list[str]) -> dict:
+    if not (index_dir / DB_NAME).exists():
+        return {"path": str(index_dir), "exists": False, "hint": "run `recall-ls index PATH...`"}
+    try:
+        store = Store(index_dir)
+    except StoreError as exc:
+        problems.append(str(exc))
+        return {"path": str(index_dir), "error": str(exc)}
+    try:
+        damage = store.integrity_problem()
+        if damage:
+            problems.append(f"{store.path}: {damage}")
+        report = {
+            "path": str(index_dir),
+            "schema_version": SCHEMA_VERSION,
+            "permissions": oct(index_dir.stat().st_mode & 0o777),
+            "fragments": store.count_fragments(),
+            "hidden": len(store.hidden_ids()),
+            "sources": [
+                {"path": s["path"], "kind": s["kind"], "fragments": s["fragments"], "indexed_at": s["indexed_at"]}
+                for s in store.sources()
+            ],
+        }
+        if embedder is not None:
+            key = embedder.key
+            report["model_key"] = key
+            report["embedded"] = store.count_embeddings(key)
+            report["waiting_for_embedding"] = store.count_missing_embeddings(key)
+            manifest_path = index_dir / "ann" / model_folder_name(key) / MANIFEST
+            if manifest_path.exists():
+                manifest = json.loads(manifest_path.read_text("utf-8"))
+                report["search_index"] = {"vectors": manifest["count"], "built_at": manifest["built_at"]}
+            else:
+                report["search_index"] = "none (exact search: the corpus is small or not built yet)"
+        return report
+    finally:
+        store.close()

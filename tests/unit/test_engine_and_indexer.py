@@ -1,0 +1,135 @@
+"""Engine and indexer plumbing over a real store, with the deterministic hashing embedder."""
+
+import threading
+
+import pytest
+
+from recall_ls.core.engine import Engine, Exclusions, Filters
+from recall_ls.core.indexing import Indexer
+from recall_ls.core.store import Store
+from tests.helpers import HashingEmbedder, fragment
+
+TEXTS = {
+    "tweet:1": "sourdough bread needs a slow cold fermentation",
+    "tweet:2": "static typing makes code explain what it expects",
+    "tweet:3": "long runs bring the best ideas",
+    "tweet:4": "Sourdough bread needs a slow, cold fermentation!",  # near-identical to 1
+    "tweet:5": "a garden of tomatoes and basil on the balcony",
+}
+
+
+@pytest.fixture
+def world(tmp_path):
+    store = Store(tmp_path / "index")
+    embedder = HashingEmbedder()
+    indexer = Indexer(store, embedder, ann_min_items=10_000)
+    indexer.apply("/src", [fragment(fid, text) for fid, text in TEXTS.items()])
+    indexer.open()
+    indexer.embed_missing()
+    engine = Engine(store, embedder, indexer.snapshot, lambda: store.hidden_ids())
+    yield store, embedder, indexer, engine
+    store.close()
+
+
+def ids(hits):
+    return [h.fragment.id for h in hits]
+
+
+def test_related_finds_the_overlapping_text_and_collapses_duplicates(world):
+    *_, engine = world
+    hits = engine.related("my sourdough fermentation notes", k=3, min_score=0.2)
+    assert ids(hits)[0] in {"tweet:1", "tweet:4"}
+    assert not {"tweet:1", "tweet:4"} <= set(ids(hits))  # the two near-identical texts are one hit
+    assert hits[0].duplicates == 1
+
+
+def test_min_score_means_nothing_rather_than_noise(world):
+    *_, engine = world
+    assert engine.search("quantum chromodynamics lattice", k=5, min_score=0.5) == []
+
+
+def test_a_text_never_finds_itself(world):
+    *_, engine = world
+    assert "tweet:2" not in ids(engine.related(TEXTS["tweet:2"], k=5, min_score=0.0))
+
+
+def test_exclusions_by_id_and_by_place(world):
+    *_, engine = world
+    hits = engine.search("sourdough", k=5, min_score=0.1, exclude=Exclusions(ids=frozenset({"tweet:1", "tweet:4"})))
+    assert not {"tweet:1", "tweet:4"} & set(ids(hits))
+
+
+def test_filters_by_kind_date_and_path(world):
+    store, _, indexer, engine = world
+    indexer.apply("/notes", [fragment("note:a", "sourdough starter feeding schedule", kind="note", source="/notes",
+                                       path="/notes/bread.md", created_at="2020-05-01T00:00:00+00:00", line=3)])
+    indexer.embed_missing()
+    assert ids(engine.search("sourdough", k=5, min_score=0.1, filters=Filters(kinds=frozenset({"note"})))) == ["note:a"]
+    assert "note:a" not in ids(engine.search("sourdough", k=5, min_score=0.1, filters=Filters(since="2021")))
+    assert ids(engine.search("sourdough", k=5, min_score=0.1, filters=Filters(path_glob="*/bread.md"))) == ["note:a"]
+
+
+def test_hidden_fragments_never_show(world):
+    store, *_, engine = world
+    store.hide("tweet:3")
+    assert "tweet:3" not in ids(engine.search("long runs ideas", k=5, min_score=0.0))
+
+
+def test_deleted_fragments_never_come_back(world):
+    store, _, indexer, engine = world
+    indexer.apply("/src", [fragment(fid, t) for fid, t in TEXTS.items() if fid != "tweet:5"])
+    assert "tweet:5" not in ids(engine.search("tomatoes basil balcony", k=5, min_score=0.0))
+
+
+def test_restart_embeds_nothing_again(world, tmp_path):
+    store, embedder, indexer, _ = world
+    before = len(embedder.encoded)
+    again = Indexer(store, embedder, ann_min_items=10_000)
+    again.apply("/src", [fragment(fid, text) for fid, text in TEXTS.items()])
+    again.open()
+    assert again.embed_missing() == 0 and len(embedder.encoded) == before
+    assert again.snapshot().size == len(TEXTS)
+
+
+def test_interrupted_embedding_resumes_where_it_stopped(tmp_path):
+    store = Store(tmp_path / "i")
+    embedder = HashingEmbedder()
+    indexer = Indexer(store, embedder)
+    many = [fragment(f"t:{i}", f"text number {i} about things", created_at=f"2020-01-01T00:00:{i % 60:02d}+00:00")
+            for i in range(600)]
+    indexer.apply("/s", many)
+    indexer.open()
+    stop = threading.Event()
+
+    def stop_after_first_chunk(progress):
+        if progress.done >= 256:
+            stop.set()
+
+    first = indexer.embed_missing(stop_after_first_chunk, stop)
+    assert first == 256
+    resumed = Indexer(store, embedder)
+    resumed.open()
+    assert resumed.snapshot().size == 256  # what was committed is searchable after a restart
+    assert resumed.embed_missing() == 600 - 256
+    assert len(embedder.encoded) == 600  # nothing embedded twice
+
+
+def test_annoy_build_swaps_in_and_keeps_newer_vectors(tmp_path):
+    store = Store(tmp_path / "i")
+    embedder = HashingEmbedder()
+    indexer = Indexer(store, embedder, ann_min_items=50)
+    indexer.apply("/s", [fragment(f"t:{i}", f"word{i} common") for i in range(80)])
+    indexer.open()
+    indexer.embed_missing()
+    assert indexer.needs_build()
+    indexer.build(trees=5)
+    snap = indexer.snapshot()
+    assert snap.ann is not None and len(snap.ann.nums) == 80 and len(snap.fresh_nums) == 0
+    indexer.apply("/s", [fragment(f"t:{i}", f"word{i} common") for i in range(81)])
+    indexer.embed_missing()
+    assert len(indexer.snapshot().fresh_nums) == 1
+    engine = Engine(store, embedder, indexer.snapshot)
+    assert ids(engine.search("word80", k=1, min_score=0.0)) == ["t:80"]
+    assert ids(engine.search("word7", k=1, min_score=0.0)) == ["t:7"]
+    reopened = Indexer(store, embedder, ann_min_items=50)
+    assert reopened.open().size == 81

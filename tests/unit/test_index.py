@@ -1,0 +1,86 @@
+"""The vector index: exact fresh tier, annoy tier on disk, generations, and damage detection."""
+
+import json
+
+import numpy as np
+
+from recall_ls.core.index import AnnFiles, VectorIndex
+
+
+def unit_rows(rng, n, dim):
+    m = rng.standard_normal((n, dim)).astype(np.float32)
+    return m / np.linalg.norm(m, axis=1, keepdims=True)
+
+
+def test_fresh_tier_search_is_exact_cosine():
+    rng = np.random.default_rng(1)
+    vectors = unit_rows(rng, 200, 16)
+    index = VectorIndex(16).with_fresh(np.arange(1, 201), vectors)
+    query = vectors[17]
+    (best, score), *_ = index.search(query, 5)
+    assert best == 18 and abs(score - 1.0) < 1e-5
+    expected = np.argsort(-(vectors @ query))[:5] + 1
+    assert [num for num, _ in index.search(query, 5)] == expected.tolist()
+
+
+def test_with_fresh_replaces_and_without_removes():
+    index = VectorIndex(2).with_fresh(np.array([1, 2]), np.array([[1, 0], [0, 1]], np.float32))
+    index = index.with_fresh(np.array([2]), np.array([[1, 0]], np.float32))
+    assert index.size == 2
+    assert np.allclose(index.vector(2), [1, 0])
+    assert [n for n, _ in index.without(np.array([1])).search(np.array([1, 0], np.float32), 5)] == [2]
+
+
+def build(tmp_path, vectors, nums, trees=10):
+    files = AnnFiles(tmp_path / "ann", vectors.shape[1])
+    files.build(iter([(nums, vectors)]), trees=trees)
+    return files
+
+
+def test_annoy_tier_scores_are_cosine_and_recall_is_high(tmp_path):
+    rng = np.random.default_rng(2)
+    vectors = unit_rows(rng, 2000, 32)
+    nums = np.arange(10, 2010)
+    ann = build(tmp_path, vectors, nums).load()
+    index = VectorIndex(32, ann)
+    found_all = 0
+    for q in range(20):
+        query = vectors[q * 7]
+        got = index.search(query, 10)
+        exact = (nums[np.argsort(-(vectors @ query))[:10]]).tolist()
+        found_all += len(set(n for n, _ in got) & set(exact))
+        for num, score in got:  # 1 - d^2/2 is the cosine
+            assert abs(score - float(vectors[num - 10] @ query)) < 1e-3
+    assert found_all / 200 >= 0.95
+
+
+def test_fresh_vector_wins_over_annoy_for_the_same_number(tmp_path):
+    vectors = np.array([[1, 0, 0], [0, 1, 0]], np.float32)
+    ann = build(tmp_path, vectors, np.array([1, 2])).load()
+    index = VectorIndex(3, ann).with_fresh(np.array([1]), np.array([[0, 0, 1]], np.float32))
+    scores = dict(index.search(np.array([0, 0, 1], np.float32), 2))
+    assert abs(scores[1] - 1.0) < 1e-5
+
+
+def test_new_generation_replaces_old_files(tmp_path):
+    rng = np.random.default_rng(3)
+    files = build(tmp_path, unit_rows(rng, 50, 8), np.arange(50))
+    build(tmp_path, unit_rows(rng, 60, 8), np.arange(60))
+    manifest = json.loads((tmp_path / "ann" / "current.json").read_text())
+    assert manifest["generation"] == 2 and manifest["count"] == 60
+    assert sorted(p.name for p in (tmp_path / "ann").iterdir()) == ["current.json", "gen-2.ann", "gen-2.nums.npy"]
+    assert len(files.load().nums) == 60
+
+
+def test_truncated_annoy_file_is_detected(tmp_path):
+    rng = np.random.default_rng(4)
+    files = build(tmp_path, unit_rows(rng, 100, 8), np.arange(100))
+    ann_file = tmp_path / "ann" / "gen-1.ann"
+    ann_file.write_bytes(ann_file.read_bytes()[:1000])
+    assert files.load() is None
+
+
+def test_index_for_another_dimension_is_not_loaded(tmp_path):
+    rng = np.random.default_rng(5)
+    build(tmp_path, unit_rows(rng, 20, 8), np.arange(20))
+    assert AnnFiles(tmp_path / "ann", 16).load() is None

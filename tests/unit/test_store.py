@@ -1,0 +1,107 @@
+"""The SQLite store: sync semantics, numbers never reused, embeddings keyed by model and text."""
+
+import os
+import stat
+
+import numpy as np
+import pytest
+
+from recall_ls.core.store import Store, StoreError
+from tests.helpers import fragment
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "index")
+    yield s
+    s.close()
+
+
+def test_index_folder_is_private_to_the_user(store):
+    assert stat.S_IMODE(os.stat(store.index_dir).st_mode) == 0o700
+
+
+def test_sync_adds_keeps_changes_and_removes(store):
+    first = store.sync_fragments("/src", [fragment("tweet:1", "alpha"), fragment("tweet:2", "beta")])
+    assert first.added == 2 and first.removed == 0
+    nums = {f.fragment.id: f.num for f in store.iter_fragments()}
+
+    second = store.sync_fragments("/src", [fragment("tweet:1", "alpha"), fragment("tweet:3", "gamma")])
+    assert (second.added, second.updated, second.removed) == (1, 0, 1)
+    after = {f.fragment.id: f.num for f in store.iter_fragments()}
+    assert after["tweet:1"] == nums["tweet:1"]  # unchanged text keeps its number
+    assert "tweet:2" not in after
+
+    third = store.sync_fragments("/src", [fragment("tweet:1", "alpha edited"), fragment("tweet:3", "gamma")])
+    assert third.updated == 1
+    renumbered = {f.fragment.id: f.num for f in store.iter_fragments()}
+    assert renumbered["tweet:1"] > max(after.values())  # a changed text gets a fresh number
+
+
+def test_numbers_are_never_reused(store):
+    store.sync_fragments("/src", [fragment("a", "one"), fragment("b", "two")])
+    top = max(f.num for f in store.iter_fragments())
+    store.sync_fragments("/src", [])
+    store.sync_fragments("/src", [fragment("c", "three")])
+    assert min(f.num for f in store.iter_fragments()) > top
+
+
+def test_sync_limited_to_paths_leaves_other_files_alone(store):
+    def note(fid, text, path):
+        return fragment(fid, text, source="/notes", path=path)
+
+    store.sync_fragments("/notes", [note("n:a", "a", "/notes/a.md"), note("n:b", "b", "/notes/b.md")])
+    store.sync_fragments("/notes", [note("n:a2", "a2", "/notes/a.md")], only_paths=["/notes/a.md"])
+    assert {f.fragment.id for f in store.iter_fragments()} == {"n:a2", "n:b"}
+
+
+def test_same_id_in_two_sources_is_kept_in_both(store):
+    store.sync_fragments("/archive-2021", [fragment("tweet:1", "same tweet", source="/archive-2021")])
+    store.sync_fragments("/archive-2023", [fragment("tweet:1", "same tweet", source="/archive-2023")])
+    assert store.count_fragments() == 2
+
+
+def test_embeddings_are_keyed_by_model_and_shared_by_equal_texts(store):
+    store.sync_fragments("/a", [fragment("x", "shared text", source="/a")])
+    store.sync_fragments("/b", [fragment("y", "shared text", source="/b"), fragment("z", "other", source="/b")])
+    todo = store.texts_to_embed("model-a", 10)
+    assert sorted(t for _, t in todo) == ["other", "shared text"]  # equal texts embedded once
+    vectors = np.eye(2, 4, dtype=np.float32)
+    store.put_embeddings("model-a", [h for h, _ in todo], vectors)
+    assert store.texts_to_embed("model-a", 10) == []
+    assert len(store.texts_to_embed("model-b", 10)) == 2  # another model never reads these
+    nums, matrix = store.vectors_for_hashes("model-a", 4, [todo[0][0]])
+    assert matrix.shape[1] == 4 and len(nums) >= 1
+
+
+def test_texts_to_embed_come_newest_first(store):
+    store.sync_fragments("/s", [
+        fragment("old", "old text", created_at="2010-01-01T00:00:00+00:00"),
+        fragment("new", "new text", created_at="2024-01-01T00:00:00+00:00"),
+        fragment("mid", "mid text", created_at="2018-01-01T00:00:00+00:00"),
+    ])
+    assert [t for _, t in store.texts_to_embed("m", 10)] == ["new text", "mid text", "old text"]
+
+
+def test_iter_vectors_pages_through_everything(store):
+    store.sync_fragments("/s", [fragment(str(i), f"text {i}") for i in range(25)])
+    todo = store.texts_to_embed("m", 100)
+    store.put_embeddings("m", [h for h, _ in todo], np.ones((len(todo), 3), dtype=np.float32))
+    pages = list(store.iter_vectors("m", 3, batch=10))
+    assert [len(n) for n, _ in pages] == [10, 10, 5]
+    assert np.all(np.diff(np.concatenate([n for n, _ in pages])) > 0)
+
+
+def test_hidden_ids_persist(tmp_path):
+    store = Store(tmp_path / "i")
+    store.hide("tweet:9")
+    store.close()
+    assert Store(tmp_path / "i").hidden_ids() == {"tweet:9"}
+
+
+def test_a_store_that_is_not_sqlite_is_a_clear_error(tmp_path):
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "recall.sqlite3").write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="recall.sqlite3"):
+        Store(folder)
