@@ -79,19 +79,23 @@ def _cmd_index(args: argparse.Namespace) -> int:
     bar = _ProgressLine(enabled=not args.quiet)
     started = time.monotonic()
     try:
-        summaries = session.indexer.index([Path(p) for p in args.paths], _import_options(args), bar.update)
+        result = session.indexer.index([Path(p) for p in args.paths], _import_options(args), bar.update)
     except Exception as exc:
         raise _ReportedError(str(exc)) from exc
     finally:
         bar.close()
+    summaries = result.sources
+    total = session.store.count_fragments()
     if args.json:
-        print(json.dumps([s.to_dict() for s in summaries], ensure_ascii=False, indent=2))
+        print(json.dumps(result.to_dict() | {"fragments": total}, ensure_ascii=False, indent=2))
     else:
         for s in summaries:
             print(f"{s.path}\n  kind: {s.kind}\n  fragments: {s.fragments} (+{s.added} new, {s.updated} changed, -{s.removed} gone)")
             _print_skips_and_errors(s.skipped, s.skipped_files, s.errors)
-        total = session.store.count_fragments()
-        print(f"index: {total} fragments in {session.store.index_dir} ({time.monotonic() - started:.1f}s)")
+        print(
+            f"index: {total} fragments, {result.embedded} newly embedded, in {session.store.index_dir}"
+            f" ({time.monotonic() - started:.1f}s)"
+        )
     return EXIT_FAILED if any(s.errors for s in summaries) else EXIT_OK
 
 
@@ -111,7 +115,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 
 def _cmd_related(args: argparse.Namespace) -> int:
-    from recall_ls.core.sources.notes import block_at_line, split_blocks
+    from recall_ls.core.sources.notes import block_at_line, is_markdown, split_blocks
 
     session = _ready_session(args)
     filters = _filters(args)
@@ -126,7 +130,7 @@ def _cmd_related(args: argparse.Namespace) -> int:
             continue
         exclude = Exclusions(path=str(path.absolute()))
         if line is not None:
-            block = block_at_line(split_blocks(text), line)
+            block = block_at_line(split_blocks(text, markdown=is_markdown(path)), line)
             if block is None:
                 print(f"recall-ls: {path}:{line}: no paragraph at this line", file=sys.stderr)
                 failed = True

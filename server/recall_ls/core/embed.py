@@ -115,8 +115,6 @@ class Embedder:
         self._dim: int | None = None
         self._device: str | None = None
         self._load_lock = threading.Lock()
-        # torch is not re-entrant friendly on 2 cores: one encode at a time is faster for everyone.
-        self._encode_lock = threading.Lock()
 
     @property
     def loaded(self) -> bool:
@@ -190,14 +188,10 @@ class Embedder:
         return self._encode_batch([text])[0]
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        with self._encode_lock:
-            vectors = self._model.encode(
-                texts,
-                batch_size=len(texts),
-                convert_to_numpy=True,
-                normalize_embeddings=True,
-                show_progress_bar=False,
-            )
+        # No lock: only the indexer encodes batches, and a query must not wait behind a batch.
+        vectors = self._model.encode(
+            texts, batch_size=len(texts), convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False
+        )
         return np.asarray(vectors, dtype=np.float32)
 
 

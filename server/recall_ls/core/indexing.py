@@ -81,6 +81,19 @@ class SourceSummary:
         )
 
 
+@dataclass(slots=True)
+class IndexResult:
+    """What one indexing run did: per-source summaries and how many texts it embedded."""
+
+    sources: list[SourceSummary]
+    embedded: int
+    interrupted: bool = False
+
+    def to_dict(self) -> dict:
+        return {"sources": [s.to_dict() for s in self.sources], "embedded": self.embedded,
+                "interrupted": self.interrupted}
+
+
 def model_folder_name(model_key: str) -> str:
     return re.sub(r"[^A-Za-z0-9._@-]+", "_", model_key)
 
@@ -173,28 +186,50 @@ class Indexer:
 
     # -- embedding --------------------------------------------------------------------------------
 
-    def embed_missing(self, progress: ProgressCallback | None = None, stop: threading.Event | None = None) -> int:
-        """Embed every stored text that has no vector for the model, newest first, one committed
-        chunk at a time. Returns how many texts were embedded."""
+    def embed_missing(
+        self,
+        progress: ProgressCallback | None = None,
+        stop: threading.Event | None = None,
+        chunk_size: int = EMBED_CHUNK,
+        max_chunks: int | None = None,
+    ) -> int:
+        """Embed stored texts that have no vector for the model, newest first, one committed chunk
+        at a time (all of them, or ``max_chunks`` chunks). Returns how many texts were embedded."""
         model = self.embedder.key
-        total = self.store.count_missing_embeddings(model)
-        done = 0
-        while not (stop and stop.is_set()):
-            batch = self.store.texts_to_embed(model, EMBED_CHUNK)
+        total = self.store.count_missing_embeddings(model) if progress else 0
+        done = chunks = 0
+        while not (stop and stop.is_set()) and (max_chunks is None or chunks < max_chunks):
+            batch = self.store.texts_to_embed(model, chunk_size)
             if not batch:
                 break
-            hashes = [h for h, _ in batch]
 
             def report(encoded: int, _: int, base: int = done) -> None:
                 if progress:
                     progress(Progress("embedding", base + encoded, total, f"{base + encoded}/{total} texts"))
 
-            vectors = self.embedder.encode([t for _, t in batch], report)
-            self.store.put_embeddings(model, hashes, vectors)
-            nums, stored = self.store.vectors_for_hashes(model, self.embedder.dim, hashes)
-            self._update(lambda index: index.with_fresh(nums, stored.copy()))
+            self._embed_and_store(batch, report)
             done += len(batch)
+            chunks += 1
         return done
+
+    def embed_fragments(self, fragments: Sequence[Fragment]) -> int:
+        """Embed just these fragments' texts if they lack a vector: the text being written goes
+        ahead of any backlog."""
+        if not fragments:
+            return 0
+        have = self.store.embedded_hashes(self.embedder.key, [f.text_hash for f in fragments])
+        missing = {f.text_hash: f.text for f in fragments if f.text_hash not in have}
+        if missing:
+            self._embed_and_store(list(missing.items()))
+        return len(missing)
+
+    def _embed_and_store(self, batch: list[tuple[str, str]], progress=None) -> None:
+        model = self.embedder.key
+        hashes = [h for h, _ in batch]
+        vectors = self.embedder.encode([t for _, t in batch], progress)
+        self.store.put_embeddings(model, hashes, vectors)
+        nums, stored = self.store.vectors_for_hashes(model, self.embedder.dim, hashes)
+        self._update(lambda index: index.with_fresh(nums, stored.copy()))
 
     # -- the annoy tier ---------------------------------------------------------------------------
 
@@ -237,7 +272,7 @@ class Indexer:
         options: ImportOptions,
         progress: ProgressCallback | None = None,
         stop: threading.Event | None = None,
-    ) -> list[SourceSummary]:
+    ) -> IndexResult:
         """Read every source, embed what is new, and build the annoy tier if it is due."""
         summaries = []
         for position, path in enumerate(paths):
@@ -247,7 +282,8 @@ class Indexer:
         self.embedder.load()
         if not self.is_open:
             self.open()
-        self.embed_missing(progress, stop)
-        if not (stop and stop.is_set()):
+        embedded = self.embed_missing(progress, stop)
+        interrupted = bool(stop and stop.is_set())
+        if not interrupted:
             self.build_if_needed(progress)
-        return summaries
+        return IndexResult(summaries, embedded, interrupted)

@@ -317,7 +317,7 @@ class Store:
                 "SELECT f.text_hash, f.text FROM fragments f"
                 " LEFT JOIN embeddings e ON e.model = ? AND e.text_hash = f.text_hash"
                 " WHERE e.text_hash IS NULL GROUP BY f.text_hash"
-                " ORDER BY max(coalesce(f.created_at, '')) DESC LIMIT ?",
+                " ORDER BY max(coalesce(f.created_at, json_extract(f.meta, '$.mtime'), '')) DESC LIMIT ?",
                 (model, limit),
             ).fetchall()
         return [(h, t) for h, t in rows]
@@ -337,6 +337,17 @@ class Store:
                 "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",
                 ((model, h, v.tobytes()) for h, v in zip(hashes, vectors, strict=True)),
             )
+
+    def embedded_hashes(self, model: str, hashes: Sequence[str]) -> set[str]:
+        """Which of these text hashes already have an embedding for ``model``."""
+        found: set[str] = set()
+        with self._lock:
+            for chunk in _chunks(list(set(hashes)), 500):
+                found.update(r[0] for r in self._db.execute(
+                    f"SELECT text_hash FROM embeddings WHERE model = ? AND text_hash IN ({_marks(chunk)})",
+                    (model, *chunk),
+                ))
+        return found
 
     def count_embeddings(self, model: str) -> int:
         with self._lock:

@@ -32,7 +32,8 @@ def _detect_archive(has_file: Callable[[str], bool], has_months: Callable[[str],
     for prefix in ("data/", ""):
         if any(has_file(prefix + n) for n in ("tweets.js", "tweet.js", "tweets-part1.js", "manifest.js")):
             return TWITTER
-    if any(has_months(folder) for folder in ("data/js/tweets/", "js/tweets/", "tweets/")):
+    # "" too: the user may point at the data/js/tweets folder itself.
+    if any(has_months(folder) for folder in ("data/js/tweets/", "js/tweets/", "tweets/", "")):
         return GRAILBIRD
     if has_file("tweets.csv") or has_file("data/tweets.csv"):
         return TWITTER_CSV
@@ -81,7 +82,7 @@ def detect(path: Path) -> str | None:
 def read(path: Path, options: ImportOptions | None = None) -> SourceReport:
     """Read every fragment of the source at ``path``. Never raises for bad data: see ``errors``."""
     options = options or ImportOptions()
-    path = Path(path).expanduser().absolute()
+    path = Path(path).expanduser().resolve()
     kind = detect(path)
     if kind is None:
         report = SourceReport(str(path), "unknown")

@@ -36,6 +36,7 @@ SKIP_EMPTY = "empty"
 SKIP_REPLY = "reply"
 SKIP_UNSUPPORTED = "unsupported activity"
 SKIP_DUPLICATE = "duplicate"
+SKIP_NO_ID = "no id"
 
 _POST_TYPES = frozenset({"Note", "Question", "Article", "Page"})
 
@@ -151,14 +152,13 @@ def _read_outbox(
     options: ImportOptions,
     report: SourceReport,
 ) -> None:
-    items = [item for item in outbox["orderedItems"] if isinstance(item, dict)]
     seen: set[str] = set()
-    for item in items:
-        kind = item.get("type")
+    for item in outbox["orderedItems"]:
+        kind = item.get("type") if isinstance(item, dict) else None
         if kind == "Announce":
             report.skip(SKIP_BOOST)
             continue
-        post = item.get("object")
+        post = item.get("object") if isinstance(item, dict) else None
         if kind != "Create" or not isinstance(post, dict) or post.get("type") not in _POST_TYPES:
             report.skip(SKIP_UNSUPPORTED)
             continue
@@ -196,7 +196,7 @@ def _fragment(
         return None, SKIP_REPLY
     key = _str(post.get("id")) or _str(post.get("url")) or _str(activity.get("id"))
     if key is None:
-        return None, SKIP_EMPTY
+        return None, SKIP_NO_ID
     meta: dict[str, Any] = {"visibility": visibility, "is_reply": reply_to is not None}
     if reply_to:
         meta["reply_to"] = reply_to

@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from markdown_it import MarkdownIt
@@ -51,7 +51,11 @@ _DIGEST_CHARS = 12
 
 def too_large_reason(limit: int) -> str:
     """Skip reason for files over ``limit`` bytes; the same text for every file of a run."""
-    return f"larger than {limit / 1_000_000:.1f} MB"
+    if limit >= 1_000_000:
+        return f"larger than {limit / 1_000_000:.1f} MB"
+    if limit >= 1_000:
+        return f"larger than {limit / 1_000:.0f} KB"
+    return f"larger than {limit} bytes"
 
 
 # --------------------------------------------------------------------------------------------
@@ -166,6 +170,39 @@ _PREFIX = re.compile(r"^((?:[ \t]*>)*[ \t]*)(.*)$")
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
 
 
+_TAG = re.compile(r"(?<![\w&#])#([A-Za-z_][\w/-]*)")
+_TAGS_AND_LINKS = r"(?:\s*(?:#[A-Za-z_][\w/-]*|\[\[[^\]]*\]\]),?)+\s*"
+_HASHTAGS_ONLY = r"(?:\s*#[A-Za-z_][\w/-]*,?)+\s*"
+# Metadata written in the body, as older vaults do: a lower-case property holding only tags and
+# links or nothing (``tags: #a #b``, ``parent: [[x]]``, ``parent:``), ``Tags:``/``Parent:``, a line
+# of hashtags alone, or a Dataview inline field (``key:: value``). It is not prose; a capitalised
+# ``See: [[x]]`` or a line holding only a link is the author's sentence and stays.
+_METADATA_LINE = re.compile(
+    rf"^(?:[a-z][\w-]*\s*:(?:{_TAGS_AND_LINKS})?|(?i:tags?|parents?|up|aliases|alias|related)\s*:{_TAGS_AND_LINKS}"
+    rf"|{_HASHTAGS_ONLY}|[A-Za-z][\w -]*::\s.*)$"
+)
+
+
+def _blank_metadata_lines(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Blank body metadata lines (see ``_METADATA_LINE``) outside code; the hashtags they held."""
+    out = list(lines)
+    tags: list[str] = []
+    fence: str | None = None
+    for i, line in enumerate(out):
+        rest = line.strip()
+        if fence is not None:
+            if rest.startswith(fence):
+                fence = None
+            continue
+        opened = _FENCE.match(rest)
+        if opened:
+            fence = opened.group(1)
+        elif line[:1] not in (" ", "\t", ">") and _METADATA_LINE.match(rest):
+            tags.extend(tag for tag in _TAG.findall(rest) if tag not in tags)
+            out[i] = ""
+    return out, tags
+
+
 def _blank_math_and_comments(lines: list[str]) -> list[str]:
     """Blank ``$$`` display math and ``%%`` comment blocks, keeping line count and ``>`` prefixes.
 
@@ -276,7 +313,7 @@ def _front_matter_end(lines: list[str]) -> tuple[int, str] | None:
     """Index of the line closing a leading ``---`` (YAML) or ``+++`` (TOML) block, and its kind."""
     if not lines:
         return None
-    first = lines[0].lstrip("\ufeff").rstrip()
+    first = lines[0].rstrip()
     if first not in ("---", "+++"):
         return None
     closers = ("---", "...") if first == "---" else ("+++",)
@@ -288,26 +325,56 @@ def _front_matter_end(lines: list[str]) -> tuple[int, str] | None:
 
 def _lines(text: str) -> list[str]:
     # markdown-it normalises line ends the same way, so its line maps match these lines.
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def split_blocks(text: str) -> list[Block]:
-    """The blocks of a Markdown text, in order: fragments-to-be (``Block.indexed``), headings, tables.
+def split_blocks(text: str, *, markdown: bool = True) -> list[Block]:
+    """The blocks of a note, in order: fragments-to-be (``Block.indexed``), headings, tables.
 
     Front matter, code, HTML blocks, display math and horizontal rules yield no block; neither does
-    a block whose text is empty once markup is gone (an image or an embed alone).
+    a block whose text is empty once markup is gone (an image or an embed alone). With
+    ``markdown=False`` (``.txt`` notes, see ``is_markdown``) paragraphs are runs of non-blank lines
+    and nothing is markup: indented lines or a leading ``#`` mean nothing special in plain text.
     """
-    return _parse_blocks(text).blocks
+    return _parse_blocks(text, markdown).blocks
 
 
-def _parse_blocks(text: str) -> _Walker:
+def is_markdown(path: str | Path) -> bool:
+    """Whether a note file is Markdown (else plain text), by its suffix."""
+    return not str(path).lower().endswith(".txt")
+
+
+class _Parsed(NamedTuple):
+    blocks: list[Block]
+    first_h1: str | None
+    body_tags: list[str]
+
+
+def _parse_blocks(text: str, markdown: bool = True) -> _Parsed:
+    """The blocks of a note, the text of its first level-1 heading and the tags of its body."""
     lines = _lines(text)
     front = _front_matter_end(lines)
     if front is not None:
         lines[: front[0] + 1] = [""] * (front[0] + 1)
+    if not markdown:
+        return _Parsed(_plain_blocks(lines), None, [])
+    lines, tags = _blank_metadata_lines(lines)
     walker = _Walker(_MD.parse("\n".join(_blank_math_and_comments(lines))))
-    walker.run()
-    return walker
+    return _Parsed(walker.run(), walker.first_h1, tags)
+
+
+def _plain_blocks(lines: list[str]) -> list[Block]:
+    blocks: list[Block] = []
+    start: int | None = None
+    for number, line in enumerate(lines + [""], start=1):
+        if line.strip() and start is None:
+            start = number
+        elif not line.strip() and start is not None:
+            text = _tidy("\n".join(lines[start - 1 : number - 1]))
+            if text:
+                blocks.append(Block(text, start, number - 1, (), "paragraph"))
+            start = None
+    return blocks
 
 
 class _Walker:
@@ -339,29 +406,25 @@ class _Walker:
         return len(self.tokens) - 1
 
     def _add(self, text: str, token: Token, end_line: int | None, kind: str) -> None:
-        text = _tidy(text)
+        text = _tidy(text if kind == "table" else _drop_lazy_table(text))
         if text and token.map:
             self.blocks.append(Block(text, token.map[0] + 1, end_line or token.map[1], self.path, kind))
 
     def _container(self, start: int, stop: int, quoted: bool) -> None:
         """Blocks of the tokens ``start:stop``, all children of one document or blockquote."""
-        first_paragraph = True
         i = start
         while i < stop:
             token = self.tokens[i]
             kind = token.type
-            if kind == "heading_open":
-                title = _tidy(_inline_text(self.tokens[i + 1]))
-                if quoted:
-                    self._add(title, token, None, "quote")
-                else:
-                    self._heading(int(token.tag[1:]), title, token)
-            elif kind == "paragraph_open":
+            if kind in ("heading_open", "paragraph_open"):
                 text = _inline_text(self.tokens[i + 1])
-                if quoted and first_paragraph:
-                    text = _CALLOUT.sub("", text, count=1)
-                first_paragraph = False
-                self._add(text, token, None, "quote" if quoted else "paragraph")
+                if quoted:
+                    # A callout's ``[!type]`` opens its first block, which may be a setext heading.
+                    self._add(_CALLOUT.sub("", text, count=1) if i == start else text, token, None, "quote")
+                elif kind == "heading_open":
+                    self._heading(int(token.tag[1:]), _tidy(text), token)
+                else:
+                    self._add(text, token, None, "paragraph")
             elif kind in ("bullet_list_open", "ordered_list_open"):
                 self._list(i, self._close(i))
             elif kind == "blockquote_open":
@@ -407,6 +470,18 @@ class _Walker:
                 texts.append(_inline_text(token))
         text = _TASK.sub("", "\n".join(texts))
         self._add(text, self.tokens[start], last_line or None, "list_item")
+
+
+_TABLE_DELIMITER = re.compile(r"^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+
+
+def _drop_lazy_table(text: str) -> str:
+    """Without the rows of a table glued to a paragraph (``> [!example]`` then ``| a | b |`` lines
+    without ``>`` continue the callout's paragraph, as CommonMark's lazy lines do)."""
+    lines = text.split("\n")
+    if not any("|" in line and _TABLE_DELIMITER.match(line.strip()) for line in lines):
+        return text
+    return "\n".join(line for line in lines if not line.lstrip().startswith("|"))
 
 
 def _table_text(tokens: list[Token], start: int, stop: int) -> str:
@@ -461,7 +536,7 @@ def parse_front_matter(text: str, problems: list[str] | None = None) -> tuple[di
             data = tomllib.loads(source)
     except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
         if problems is not None:
-            problems.append(f"front matter ignored: {_one_line(exc)}")
+            problems.append(f"front matter ignored: {_describe(exc)}")
         return {}, end + 2
     if data is None:
         data = {}
@@ -475,7 +550,12 @@ def parse_front_matter(text: str, problems: list[str] | None = None) -> tuple[di
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _one_line(exc: Exception) -> str:
+def _describe(exc: Exception) -> str:
+    """A parse error in one line, with its line number in the note (the block starts on line 2)."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None)
+    if mark is not None and problem:
+        return f"invalid YAML at line {mark.line + 2}: {problem}"
     return " ".join(str(exc).split())
 
 
@@ -565,21 +645,23 @@ def fragments_from_text(
     relative_path: str,
     *,
     mtime: str | None = None,
+    markdown: bool | None = None,
 ) -> tuple[list[Fragment], list[str]]:
     """The fragments of one note and the problems met (a front matter that does not parse).
 
     ``path`` is the file the fragments point at, ``source`` the root the user registered and
     ``relative_path`` the note's path under it (POSIX): ids are ``note:<relative_path>#<digest>``.
     ``mtime`` (ISO-8601), when the note was read from disk, goes to ``meta["mtime"]`` so the store
-    can date notes whose front matter holds no date.
+    can date notes whose front matter holds no date. ``markdown`` defaults to what the suffix of
+    ``relative_path`` says.
     """
     problems: list[str] = []
     front, _ = parse_front_matter(text, problems)
-    parsed = _parse_blocks(text)
-    blocks = parsed.blocks
-    title = _title(front, parsed.first_h1, relative_path)
+    blocks, first_h1, body_tags = _parse_blocks(text, is_markdown(relative_path) if markdown is None else markdown)
+    title = _title(front, first_h1, relative_path)
     created_at = iso_date(_get(front, "date", "created", "created_at", "updated", "modified"))
     tags = front_matter_tags(front)
+    tags += [tag for tag in body_tags if tag not in tags]
     seen: Counter[str] = Counter()
     fragments = []
     for block in blocks:

@@ -1,0 +1,383 @@
+"""The live index: what a long-running server needs on top of the indexer.
+
+One writer thread owns every write: loading the model, reading sources, the text of open documents
+(unsaved text included), embedding the backlog, annoy builds. Callers only enqueue work; document
+updates are coalesced per document (the latest text wins), so a storm of edits costs one update and the
+queue never grows past the number of open documents. Edited documents go before the backlog, and the
+backlog is embedded in small chunks so an edit never waits long behind it.
+
+Readers (hover, completion, the live list) use ``engine`` from any thread: it reads an immutable
+snapshot of the index. Events (state, progress, problems, index changes) go to one listener callback,
+called from the writer thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from recall_ls.core.embed import ModelError
+from recall_ls.core.engine import Engine
+from recall_ls.core.fragments import text_hash
+from recall_ls.core.indexing import Progress
+from recall_ls.core.session import Session
+from recall_ls.core.sources.base import ImportOptions
+from recall_ls.core.sources.notes import fragments_from_text
+from recall_ls.core.store import StoreError
+
+log = logging.getLogger(__name__)
+
+# Open documents that live in no configured source are kept under this pseudo-source.
+OPEN_DOCUMENTS = "open-documents"
+# Small chunks while serving: an edit waits at most one chunk (~0.5 s on 2 cores) behind the backlog.
+LIVE_EMBED_CHUNK = 48
+QUERY_CACHE_SIZE = 512
+
+
+@dataclass(frozen=True, slots=True)
+class LiveSettings:
+    """Everything the writer needs to know about the configuration."""
+
+    index_dir: Path
+    model: str | None = None
+    device: str = "auto"
+    sources: tuple[Path, ...] = ()
+    import_options: ImportOptions = field(default_factory=ImportOptions)
+
+
+@dataclass(frozen=True, slots=True)
+class LiveEvent:
+    """``kind``: ``state`` (detail = starting|loading-model|indexing|ready|error), ``progress``
+    (progress set, or None when it ends), ``problem`` (path + detail, each reported once),
+    ``changed`` (the searchable corpus changed: refresh code lenses and panels)."""
+
+    kind: str
+    detail: str = ""
+    path: str = ""
+    progress: Progress | None = None
+
+
+Listener = Callable[[LiveEvent], None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Document:
+    path: str
+    text: str
+    closed: bool = False
+
+
+class LiveIndex:
+    def __init__(self, listener: Listener | None = None) -> None:
+        self._listener = listener or (lambda event: None)
+        self._wake = threading.Condition()
+        self._jobs: deque[Callable[[], None]] = deque()
+        self._documents: OrderedDict[str, _Document] = OrderedDict()
+        self._session: Session | None = None
+        self._settings: LiveSettings | None = None
+        self._reported: set[tuple[str, str]] = set()
+        self._backlog = False
+        self._backlog_total = 0
+        self._backlog_done = 0
+        self.open_documents = 0
+        self._cancel = threading.Event()
+        self._stopping = False
+        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self.state = "starting"
+        self.progress: Progress | None = None
+        self.last_error: str | None = None
+        self._thread = threading.Thread(target=self._run, name="recall-writer", daemon=True)
+
+    # -- what callers do --------------------------------------------------------------------------
+
+    def start(self, settings: LiveSettings) -> None:
+        self._settings = settings
+        self._enqueue(self._open)
+        self._thread.start()
+
+    def configure(self, settings: LiveSettings) -> None:
+        """Apply new settings: a new index folder, model or device reopens; new sources re-read."""
+        previous, self._settings = self._settings, settings
+        if previous is None:
+            return
+        if (previous.index_dir, previous.model, previous.device) != (settings.index_dir, settings.model, settings.device):
+            self._enqueue(self._open)
+        elif (previous.sources, previous.import_options) != (settings.sources, settings.import_options):
+            self._enqueue(self._read_sources)
+
+    def reindex(self) -> None:
+        self._cancel.clear()
+        self._enqueue(self._read_sources)
+
+    def cancel_indexing(self) -> None:
+        """Stop embedding the backlog (until the next reindex); open documents stay live."""
+        self._cancel.set()
+
+    def update_document(self, uri: str, path: str, text: str) -> None:
+        with self._wake:
+            self._documents[uri] = _Document(path, text)
+            self._documents.move_to_end(uri)
+            self._wake.notify()
+
+    def close_document(self, uri: str, path: str) -> None:
+        with self._wake:
+            self._documents[uri] = _Document(path, "", closed=True)
+            self._wake.notify()
+
+    def hide(self, fragment_id: str) -> None:
+        session = self._session
+        if session is not None:
+            session.hide(fragment_id)
+            self._emit(LiveEvent("changed"))
+
+    def stop(self) -> None:
+        with self._wake:
+            self._stopping = True
+            self._cancel.set()
+            self._wake.notify()
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
+        if self._session is not None:
+            self._session.close()
+
+    # -- what readers use -------------------------------------------------------------------------
+
+    @property
+    def engine(self) -> Engine | None:
+        """The engine, once the model is loaded; None before (callers answer with nothing)."""
+        session = self._session
+        return session.engine if session is not None and session.embedder.loaded and session.indexer.is_open else None
+
+    @property
+    def session(self) -> Session | None:
+        return self._session
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """The query vector of a text, cached: hover, lens and list ask for the same paragraph."""
+        key = text_hash(text)
+        with self._cache_lock:
+            vector = self._query_cache.get(key)
+            if vector is not None:
+                self._query_cache.move_to_end(key)
+                return vector
+        session = self._session
+        if session is None:
+            raise ModelError("the model is not loaded yet")
+        vector = session.embedder.encode_query(text)
+        with self._cache_lock:
+            self._query_cache[key] = vector
+            while len(self._query_cache) > QUERY_CACHE_SIZE:
+                self._query_cache.popitem(last=False)
+        return vector
+
+    def status(self) -> dict:
+        session, settings = self._session, self._settings
+        status: dict = {
+            "state": self.state,
+            "error": self.last_error,
+            "indexing": None if self.progress is None else {
+                "stage": self.progress.stage, "done": self.progress.done, "total": self.progress.total,
+                "percent": self.progress.percent, "message": self.progress.message,
+            },
+            "configuredSources": [str(p) for p in settings.sources] if settings else [],
+            "openDocuments": self.open_documents,
+        }
+        if session is not None:
+            status |= {
+                "indexDir": str(session.store.index_dir),
+                "model": {"name": session.embedder.spec.name, "location": session.embedder.spec.location,
+                          "loaded": session.embedder.loaded},
+                "fragments": session.store.count_fragments(),
+                "searchable": session.indexer.snapshot().size,
+                "hidden": len(session.store.hidden_ids()),
+                "sources": session.store.sources(),
+            }
+        return status
+
+    # -- the writer thread ------------------------------------------------------------------------
+
+    def _enqueue(self, job: Callable[[], None]) -> None:
+        with self._wake:
+            self._jobs.append(job)
+            self._wake.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                # Documents wait while there is no session (the model is loading, or failed to).
+                while not (self._stopping or self._jobs or self._documents_due() or self._backlog_due()):
+                    self._wake.wait()
+                if self._stopping:
+                    return
+                documents: list[tuple[str, _Document]] = []
+                job = None
+                if self._documents_due():
+                    documents = list(self._documents.items())
+                    self._documents.clear()
+                elif self._jobs:
+                    job = self._jobs.popleft()
+            try:
+                if documents:
+                    self._apply_documents(documents)
+                elif job is not None:
+                    job()
+                else:
+                    self._embed_backlog_chunk()
+            except Exception as exc:  # the writer must outlive any one failure
+                log.exception("recall writer: %s", exc)
+                self._problem("recall", f"internal error: {exc}")
+
+    def _documents_due(self) -> bool:
+        return bool(self._documents) and self._session is not None
+
+    def _backlog_due(self) -> bool:
+        return self._backlog and not self._cancel.is_set() and self._session is not None
+
+    def _open(self) -> None:
+        settings = self._settings
+        assert settings is not None
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+        self._set_state("loading-model")
+        started = time.monotonic()
+        try:
+            session = Session(settings.index_dir, settings.model, settings.device)
+            session.ready()
+        except (ModelError, StoreError) as exc:
+            self.last_error = str(exc)
+            self._problem(str(settings.index_dir), str(exc))
+            self._set_state("error")
+            return
+        log.info("model %s ready in %.1fs", session.embedder.key, time.monotonic() - started)
+        with self._cache_lock:
+            self._query_cache.clear()
+        self._session = session
+        self.last_error = None
+        self._emit(LiveEvent("changed"))
+        self._read_sources()
+
+    def _read_sources(self) -> None:
+        session, settings = self._session, self._settings
+        if session is None or settings is None:
+            return
+        self._set_state("indexing")
+        configured = {str(p.expanduser().resolve()) for p in settings.sources}
+        if configured:
+            # Configured sources are the truth: forget the ones the user took out.
+            for known in session.store.sources():
+                if known["path"] not in configured and known["path"] != OPEN_DOCUMENTS:
+                    session.indexer.remove_source(known["path"])
+        for position, path in enumerate(sorted(configured)):
+            self._set_progress(Progress("reading", position, len(configured), f"reading {Path(path).name}"))
+            summary = session.indexer.read_source(Path(path), settings.import_options)
+            for error in summary.errors:
+                self._problem(path, error)
+            self._emit(LiveEvent("changed"))
+        self._backlog = True
+        self._cancel.clear()
+        self._backlog_total = session.store.count_missing_embeddings(session.embedder.key)
+        self._backlog_done = 0
+        self._after_backlog_chunk(0)
+
+    def _embed_backlog_chunk(self) -> None:
+        session = self._session
+        assert session is not None
+        chunk = session.indexer.embed_missing(chunk_size=LIVE_EMBED_CHUNK, max_chunks=1)
+        self._after_backlog_chunk(chunk)
+
+    def _after_backlog_chunk(self, embedded: int) -> None:
+        session = self._session
+        assert session is not None
+        self._backlog_done += embedded
+        if embedded:
+            self._emit(LiveEvent("changed"))
+        remaining = session.store.count_missing_embeddings(session.embedder.key) if embedded or self._backlog else 0
+        if remaining:
+            total = max(self._backlog_total, self._backlog_done + remaining)
+            self._set_progress(Progress("embedding", self._backlog_done, total, f"{self._backlog_done}/{total} texts"))
+            return
+        self._backlog = False
+        if session.indexer.needs_build():
+            self._set_progress(Progress("building", 0, 1, "building the search index"))
+            session.indexer.build()
+            self._emit(LiveEvent("changed"))
+        self._set_progress(None)
+        self._set_state("ready")
+
+    def _apply_documents(self, documents: list[tuple[str, _Document]]) -> None:
+        session, settings = self._session, self._settings
+        assert session is not None and settings is not None
+        changed: list = []
+        for uri, document in documents:
+            if document.closed:
+                self._close(session, settings, document.path)
+                continue
+            source, relative = self._place(settings, document.path)
+            fragments, _problems = fragments_from_text(document.text, document.path, source, relative)
+            session.indexer.apply(source, fragments, only_paths=[document.path])
+            changed += fragments
+        if changed:
+            session.indexer.embed_fragments(changed)
+        self._emit(LiveEvent("changed"))
+
+    def _close(self, session: Session, settings: LiveSettings, path: str) -> None:
+        """A closed document falls back to what is on disk: re-read if it is in a source, else dropped."""
+        source, relative = self._place(settings, path)
+        if source == OPEN_DOCUMENTS or not Path(path).is_file():
+            session.indexer.apply(source, [], only_paths=[path])
+            return
+        try:
+            text = Path(path).read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self._problem(path, f"cannot re-read after closing: {exc}")
+            return
+        fragments, _ = fragments_from_text(text, path, source, relative)
+        session.indexer.apply(source, fragments, only_paths=[path])
+        session.indexer.embed_fragments(fragments)
+
+    def _place(self, settings: LiveSettings, path: str) -> tuple[str, str]:
+        """(source, path relative to it) for a document: the notes folder that holds it, if any."""
+        candidate = Path(path)
+        for root in settings.sources:
+            root = root.expanduser().resolve()
+            if root.is_dir():
+                try:
+                    return str(root), candidate.resolve().relative_to(root).as_posix()
+                except ValueError:
+                    continue
+        return OPEN_DOCUMENTS, candidate.name
+
+    # -- events -----------------------------------------------------------------------------------
+
+    def _emit(self, event: LiveEvent) -> None:
+        try:
+            self._listener(event)
+        except Exception:  # a broken listener must not stop the writer
+            log.exception("recall listener failed on %s", event)
+
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        self._emit(LiveEvent("state", state))
+
+    def _set_progress(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self._emit(LiveEvent("progress", progress=progress))
+
+    def _problem(self, path: str, message: str) -> None:
+        """Tell the user about a problem once, however often it recurs."""
+        key = (path, str(message))
+        if key in self._reported:
+            log.info("%s: %s", path, message)
+            return
+        self._reported.add(key)
+        self._emit(LiveEvent("problem", str(message), path=path))
+

@@ -1,0 +1,1 @@
+"""The language server: pygls handlers over the core, one module per feature."""

@@ -1,0 +1,77 @@
+"""``workspace/executeCommand``: reindex, status, search, hide, insert, and showRelated.
+
+Arguments are checked here and a bad one is a clear ``InvalidParams`` error naming the command.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lsprotocol import types
+
+from recall_ls import __version__
+from pygls.exceptions import JsonRpcInvalidParams
+
+from recall_ls.lsp import render
+from recall_ls.lsp.features.code_lens import SHOW_RELATED
+from recall_ls.lsp.server import RELATED_METHOD, RecallServer
+
+
+def register(server: RecallServer) -> None:
+    @server.command("recall.reindex")
+    def reindex(ls: RecallServer, *args: Any) -> dict:
+        ls.live.reindex()
+        return {"started": True}
+
+    @server.command("recall.status")
+    def status(ls: RecallServer, *args: Any) -> dict:
+        return ls.live.status() | {
+            "openDocuments": len(ls.workspace.text_documents),
+            "options": {"topK": ls.options.top_k, "minScore": ls.options.min_score,
+                        "insertFormat": ls.options.insert_format, "debounceMs": ls.options.debounce_ms},
+            "version": __version__,
+        }
+
+    @server.command("recall.search")
+    async def search(ls: RecallServer, *args: Any) -> list[dict]:
+        query = _argument(args, "recall.search", "query", str)
+        k = args[1] if len(args) > 1 and isinstance(args[1], int) and args[1] > 0 else None
+        return [render.item(h) for h in await ls.search(query, k)]
+
+    @server.command("recall.hide")
+    def hide(ls: RecallServer, *args: Any) -> dict:
+        fragment_id = _argument(args, "recall.hide", "fragment id", str)
+        ls.live.hide(fragment_id)
+        return {"hidden": fragment_id}
+
+    @server.command("recall.insert")
+    async def insert(ls: RecallServer, *args: Any) -> dict:
+        spec = _argument(args, "recall.insert", "{uri, position, id, format?}", dict)
+        uri, fragment_id = spec.get("uri"), spec.get("id")
+        try:
+            position = ls.converter.structure(spec.get("position"), types.Position)
+        except Exception as exc:
+            raise JsonRpcInvalidParams(f"recall.insert: position must be {{line, character}}: {exc}") from exc
+        session = ls.live.session
+        stored = session.store.fragment_by_id(fragment_id) if session and isinstance(fragment_id, str) else None
+        if not isinstance(uri, str) or stored is None:
+            raise JsonRpcInvalidParams(f"recall.insert: unknown fragment {fragment_id!r} or missing uri")
+        style = spec.get("format") if spec.get("format") in ("text", "quote", "link") else ls.options.insert_format
+        edit = types.TextEdit(range=types.Range(position, position), new_text=render.insertion(stored.fragment, style))
+        result = await ls.workspace_apply_edit_async(
+            types.ApplyWorkspaceEditParams(edit=types.WorkspaceEdit(changes={uri: [edit]}), label="Recall: insert")
+        )
+        return {"applied": bool(result and result.applied)}
+
+    @server.command(SHOW_RELATED)
+    def show_related(ls: RecallServer, *args: Any) -> dict:
+        # Clients normally handle the lens command themselves; if one sends it back, push the list.
+        payload = _argument(args, SHOW_RELATED, "{uri, range, items}", dict)
+        ls.protocol.notify(RELATED_METHOD, payload)
+        return payload
+
+
+def _argument(args: tuple, command: str, what: str, kind: type) -> Any:
+    if not args or not isinstance(args[0], kind) or (kind is str and not args[0].strip()):
+        raise JsonRpcInvalidParams(f"{command} expects {what} as its first argument, got {list(args)!r}")
+    return args[0]

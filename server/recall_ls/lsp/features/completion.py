@@ -1,0 +1,62 @@
+"""Completion: past fragments related to the paragraph being written, inserted per ``insertFormat``.
+
+Editors filter completion items against the word before the cursor. Past writing rarely starts with
+that word, so each item's edit range covers the typed word and its filter text starts with it: the
+items survive VS Code's and Neovim's filtering, and accepting one replaces the typed word. The list
+is incomplete so the editor asks again as the paragraph grows. Documentation is filled in on resolve.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lsprotocol import types
+
+from recall_ls.lsp import render
+from recall_ls.lsp.server import RecallServer
+
+_WORD_BEFORE = re.compile(r"[\w'-]*$")
+
+
+def register(server: RecallServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(resolve_provider=True))
+    async def completion(ls: RecallServer, params: types.CompletionParams) -> types.CompletionList:
+        empty = types.CompletionList(is_incomplete=True, items=[])
+        document = ls.document(params.text_document.uri)
+        paragraph = ls.paragraph_at(params.text_document.uri, params.position)
+        if document is None or paragraph is None:
+            return empty
+        line = document.lines[params.position.line] if params.position.line < len(document.lines) else ""
+        before = line[: params.position.character]
+        typed = _WORD_BEFORE.search(before).group(0)
+        span = types.Range(
+            start=types.Position(params.position.line, params.position.character - len(typed)),
+            end=params.position,
+        )
+        hits = await ls.related(paragraph)
+        items = [
+            types.CompletionItem(
+                label=render.snippet(hit.fragment.text, 60),
+                kind=types.CompletionItemKind.Text,
+                detail=f"{render.date_of(hit.fragment)} · {render.source_label(hit.fragment)} · {hit.score:.2f}",
+                filter_text=f"{typed} {hit.fragment.text}" if typed else hit.fragment.text,
+                sort_text=f"{rank:03d}",
+                preselect=rank == 0,
+                text_edit=types.TextEdit(range=span, new_text=render.insertion(hit.fragment, ls.options.insert_format)),
+                data={"id": hit.fragment.id, "score": hit.score},
+            )
+            for rank, hit in enumerate(hits)
+        ]
+        return types.CompletionList(is_incomplete=True, items=items)
+
+    @server.feature(types.COMPLETION_ITEM_RESOLVE)
+    def resolve(ls: RecallServer, item: types.CompletionItem) -> types.CompletionItem:
+        data = item.data if isinstance(item.data, dict) else {}
+        session = ls.live.session
+        stored = session.store.fragment_by_id(str(data.get("id"))) if session and data.get("id") else None
+        if stored is not None:
+            from recall_ls.core.engine import Hit
+
+            markdown = render.hit_markdown(Hit(stored.fragment, float(data.get("score", 0.0))), full=True)
+            item.documentation = types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown)
+        return item

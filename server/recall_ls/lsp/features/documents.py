@@ -1,0 +1,73 @@
+"""Open documents are corpus, and edits drive the live related list.
+
+After an edit settles (``debounceMs``), the document's text goes to the live index and the paragraph
+that was edited gets a pushed ``recall/related`` notification. A newer edit cancels the pending work
+for its document, so a storm of changes costs one update.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from lsprotocol import types
+
+from recall_ls.lsp import render
+from recall_ls.lsp.server import RELATED_METHOD, RecallServer, uri_to_path
+
+
+def register(server: RecallServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: RecallServer, params: types.DidOpenTextDocumentParams) -> None:
+        schedule(ls, params.text_document.uri, None, push=False)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: RecallServer, params: types.DidChangeTextDocumentParams) -> None:
+        schedule(ls, params.text_document.uri, edited_line(params.content_changes), push=True)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: RecallServer, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        pending = ls.debounced.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        ls.paragraphs.forget(uri)
+        ls.live.close_document(uri, uri_to_path(uri))
+
+
+def edited_line(changes: list) -> int | None:
+    """The 0-based line where the last change ended; None for a whole-text replacement."""
+    for change in reversed(changes):
+        span = getattr(change, "range", None)
+        if span is not None:
+            return span.start.line + change.text.count("\n")
+    return None
+
+
+def schedule(ls: RecallServer, uri: str, line: int | None, push: bool) -> None:
+    pending = ls.debounced.pop(uri, None)
+    if pending is not None:
+        pending.cancel()
+        push = push or getattr(pending, "recall_push", False)
+        line = line if line is not None else getattr(pending, "recall_line", None)
+    task = asyncio.ensure_future(_settle(ls, uri, line, push))
+    task.recall_push, task.recall_line = push, line  # what a cancelled task still owed
+    ls.debounced[uri] = task
+
+
+async def _settle(ls: RecallServer, uri: str, line: int | None, push: bool) -> None:
+    await asyncio.sleep(ls.options.debounce_ms / 1000)
+    document = ls.document(uri)
+    if document is None:
+        return
+    ls.debounced.pop(uri, None)
+    ls.live.update_document(uri, uri_to_path(uri), document.source)
+    if push and line is not None:
+        paragraph = ls.paragraph_at(uri, types.Position(line=line, character=0))
+        if paragraph is not None:
+            hits = await ls.related(paragraph)
+            ls.protocol.notify(RELATED_METHOD, {
+                "uri": uri,
+                "range": ls.converter.unstructure(paragraph.range),
+                "items": [render.item(h) for h in hits],
+            })
+    ls.request_code_lens_refresh()

@@ -1,0 +1,75 @@
+"""The paragraph under the cursor: open documents split into blocks, cached per document version.
+
+Every keystroke-path feature (live list, hover, completion, inline completion, code lens) starts
+here, so the split happens once per version however many features ask.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from lsprotocol import types
+
+from recall_ls.core.sources.notes import Block, block_at_line, is_markdown, split_blocks
+
+_CACHE_SIZE = 32
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A block of an open document, with its LSP range (0-based lines, UTF-16 columns)."""
+
+    uri: str
+    path: str
+    text: str
+    line_start: int  # 1-based, inclusive, as the core counts
+    line_end: int
+    range: types.Range
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+class Paragraphs:
+    """Splits documents on demand and remembers the last few splits by (uri, version)."""
+
+    def __init__(self) -> None:
+        self._cache: OrderedDict[tuple[str, int | None], list[Block]] = OrderedDict()
+
+    def blocks(self, uri: str, path: str, version: int | None, text: str) -> list[Block]:
+        key = (uri, version)
+        blocks = self._cache.get(key) if version is not None else None
+        if blocks is None:
+            blocks = [b for b in split_blocks(text, markdown=is_markdown(path)) if b.indexed]
+            self._cache[key] = blocks
+            while len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return blocks
+
+    def at(self, uri: str, path: str, version: int | None, lines: list[str], line: int) -> Paragraph | None:
+        """The paragraph at 0-based ``line``; on the blank line right after one, that one."""
+        if line < 0 or line >= max(len(lines), 1):
+            return None
+        block = block_at_line(self.blocks(uri, path, version, "".join(lines)), line + 1, lookback=1)
+        return to_paragraph(uri, path, block, lines) if block else None
+
+    def all(self, uri: str, path: str, version: int | None, lines: list[str]) -> list[Paragraph]:
+        return [to_paragraph(uri, path, b, lines) for b in self.blocks(uri, path, version, "".join(lines))]
+
+    def forget(self, uri: str) -> None:
+        for key in [k for k in self._cache if k[0] == uri]:
+            del self._cache[key]
+
+
+def to_paragraph(uri: str, path: str, block: Block, lines: list[str]) -> Paragraph:
+    last = min(block.line_end, len(lines)) - 1
+    end_character = utf16_length(lines[last].rstrip("\r\n")) if 0 <= last < len(lines) else 0
+    span = types.Range(types.Position(block.line_start - 1, 0), types.Position(max(last, 0), end_character))
+    return Paragraph(uri, path, block.text, block.line_start, block.line_end, span)
+
+
+def utf16_length(text: str) -> int:
+    """LSP columns count UTF-16 code units: an astral emoji is two."""
+    return len(text.encode("utf-16-le")) // 2

@@ -1,0 +1,91 @@
+"""How hits look in the editor: wire items, Markdown for hover and documentation, inserted text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from recall_ls.core.engine import Hit
+from recall_ls.core.fragments import Fragment
+
+SNIPPET = 80
+
+
+def snippet(text: str, limit: int = SNIPPET) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def date_of(fragment: Fragment) -> str:
+    return (fragment.created_at or fragment.meta.get("mtime") or "")[:10]
+
+
+def source_label(fragment: Fragment) -> str:
+    """Short name of where a fragment comes from: ``tweet``, ``mastodon``, or the note's file name."""
+    if fragment.kind == "note":
+        return Path(fragment.path).name
+    return fragment.kind
+
+
+def file_uri(path: str, line: int | None = None) -> str | None:
+    """A file URI for a real file (not a member of a zip), with ``#L<line>`` when known."""
+    if "!/" in path or not path.startswith("/"):
+        return None
+    uri = "file://" + quote(path)
+    return f"{uri}#L{line}" if line else uri
+
+
+def link_of(fragment: Fragment) -> str | None:
+    return fragment.url or file_uri(fragment.path, fragment.line_start)
+
+
+def item(hit: Hit) -> dict:
+    """A hit as sent in ``recall/related`` and command results (the core's fields plus where to open)."""
+    fragment = hit.fragment
+    return hit.to_dict() | {
+        "file": fragment.path,
+        "line": fragment.line_start,
+        "snippet": snippet(fragment.text),
+        "date": date_of(fragment),
+        "sourceLabel": source_label(fragment),
+    }
+
+
+def hit_markdown(hit: Hit, full: bool = False) -> str:
+    fragment = hit.fragment
+    text = fragment.text if full else snippet(fragment.text, 280)
+    quoted = "\n".join("> " + line if line.strip() else ">" for line in _escape(text).splitlines())
+    facts = [f for f in (date_of(fragment), source_label(fragment), f"{hit.score:.2f}") if f]
+    link = link_of(fragment)
+    footer = " · ".join(facts)
+    if link:
+        footer += f" · [open]({link})"
+    return f"{quoted}\n\n{footer}"
+
+
+def hover_markdown(hits: list[Hit]) -> str:
+    parts = [f"**Recall** · {len(hits)} related"]
+    parts += [hit_markdown(h) for h in hits]
+    return "\n\n---\n\n".join(parts)
+
+
+def insertion(fragment: Fragment, style: str) -> str:
+    """The text ``recall.insert`` and completion put in the document, per ``insertFormat``."""
+    link = link_of(fragment)
+    if style == "link":
+        title = snippet(fragment.title or fragment.text, 60) if fragment.kind == "note" else snippet(fragment.text, 60)
+        return f"[{_escape_brackets(title)}]({link})" if link else fragment.text
+    if style == "quote":
+        body = "\n".join("> " + line if line.strip() else ">" for line in fragment.text.splitlines())
+        attribution = " · ".join(x for x in (date_of(fragment), f"[source]({link})" if link else "") if x)
+        return f"{body}\n>\n> — {attribution}" if attribution else body
+    return fragment.text
+
+
+def _escape(text: str) -> str:
+    # Past writing is shown, not interpreted: keep its HTML and link syntax inert.
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _escape_brackets(text: str) -> str:
+    return text.replace("[", "\\[").replace("]", "\\]")

@@ -1,0 +1,284 @@
+"""The Recall language server: state shared by the features, and ``serve()``.
+
+Threads: the asyncio loop runs pygls and every handler; queries (a query embed plus an index search)
+run on one worker thread so the loop keeps reading messages; every write goes through the live
+index's writer thread. Anything those threads need to tell the client is handed to the loop first.
+
+Nothing heavy is imported before the ``initialize`` reply: the model loads on the writer thread after.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import converters, types
+from pygls.lsp.server import LanguageServer
+
+from recall_ls import __version__
+from recall_ls.core.engine import Exclusions, Hit
+from recall_ls.core.live import LiveEvent, LiveIndex, LiveSettings
+from recall_ls.core.paths import default_index_dir
+from recall_ls.lsp.config import DEFAULTS, Layered, Options, build_options, read_workspace_file
+from recall_ls.lsp.paragraphs import Paragraph, Paragraphs
+
+log = logging.getLogger("recall_ls")
+
+RELATED_METHOD = "recall/related"
+_tokens = itertools.count(1)
+STATUS_METHOD = "recall/status"
+
+
+class RecallServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("recall-ls", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.options: Options = DEFAULTS
+        self.layers = Layered()
+        self.root: Path | None = None
+        self.paragraphs = Paragraphs()
+        self.live = LiveIndex(self._on_live_event)
+        self.query_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recall-query")
+        self.loop: asyncio.AbstractEventLoop | None = None
+        # For custom messages, which pygls leaves untyped: structure and unstructure like pygls does.
+        self.converter = converters.get_converter()
+        self.debounced: dict[str, asyncio.Task] = {}
+        self._progress_token: str | None = None
+        self._progress_begun: asyncio.Future | None = None
+        self._refresh_pending = False
+
+    # -- client capabilities ----------------------------------------------------------------------
+
+    def client_supports(self, *path: str) -> bool:
+        """Walk the client capabilities (snake_case attribute names); missing means no."""
+        node: Any = self.client_capabilities
+        for name in path:
+            node = getattr(node, name, None)
+            if node is None:
+                return False
+        return bool(node)
+
+    # -- configuration ----------------------------------------------------------------------------
+
+    def settings(self) -> LiveSettings:
+        index_dir = Path(self.options.index_dir) if self.options.index_dir else default_index_dir()
+        return LiveSettings(
+            index_dir=index_dir,
+            model=self.options.model,
+            device=self.options.device,
+            sources=tuple(Path(s) for s in self.options.sources),
+            import_options=self.options.import_options(),
+        )
+
+    def apply_layers(self) -> None:
+        """Re-merge the settings layers; report bad values; hand the result to the live index."""
+        options, problems = build_options(self.layers.merged(), self.root)
+        for problem in problems:
+            self.show(problem, types.MessageType.Warning)
+        self.options = options
+
+    async def pull_client_settings(self) -> None:
+        if not self.client_supports("workspace", "configuration"):
+            return
+        try:
+            result = await self.workspace_configuration_async(
+                types.ConfigurationParams(items=[types.ConfigurationItem(section="recall")])
+            )
+        except Exception as exc:  # an old or odd client: the other layers still hold
+            log.warning("workspace/configuration failed: %s", exc)
+            return
+        value = result[0] if result else None
+        if isinstance(value, dict):
+            self.layers.client = value
+
+    # -- documents and paragraphs -----------------------------------------------------------------
+
+    def document(self, uri: str):
+        """The open document, or None for a URI the client never opened (no error: nothing to say)."""
+        document = self.workspace.text_documents.get(uri)
+        return document
+
+    def paragraph_at(self, uri: str, position: types.Position) -> Paragraph | None:
+        document = self.document(uri)
+        if document is None:
+            return None
+        return self.paragraphs.at(uri, uri_to_path(uri), document.version, document.lines, position.line)
+
+    def paragraphs_of(self, uri: str) -> list[Paragraph]:
+        document = self.document(uri)
+        if document is None:
+            return []
+        return self.paragraphs.all(uri, uri_to_path(uri), document.version, document.lines)
+
+    # -- queries ----------------------------------------------------------------------------------
+
+    async def related(self, paragraph: Paragraph, k: int | None = None) -> list[Hit]:
+        """Past writing related to a paragraph of an open document; never the paragraph itself."""
+        exclude = Exclusions(path=paragraph.path, lines=(paragraph.line_start, paragraph.line_end))
+        return await self._query(paragraph.text, k, exclude, own_text=True)
+
+    async def search(self, query: str, k: int | None = None) -> list[Hit]:
+        return await self._query(query, k, None, own_text=False)
+
+    async def _query(self, text: str, k: int | None, exclude: Exclusions | None, own_text: bool) -> list[Hit]:
+        engine = self.live.engine
+        if engine is None or not text.strip():
+            return []  # the model is still loading: nothing yet, rather than waiting
+        options = self.options
+
+        def run() -> list[Hit]:
+            vector = self.live.embed_query(text)
+            own = exclude or Exclusions()
+            if own_text:
+                from recall_ls.core.fragments import text_hash
+
+                own = Exclusions(own.ids, own.text_hashes | {text_hash(text)}, own.path, own.lines)
+            return engine.nearest(vector, k or options.top_k, options.min_score, exclude=own)
+
+        return await asyncio.get_running_loop().run_in_executor(self.query_pool, run)
+
+    # -- talking to the client from any thread ----------------------------------------------------
+
+    def send_notification(self, method: str, params: Any) -> None:
+        if self.loop is None:
+            return
+        self.loop.call_soon_threadsafe(self.protocol.notify, method, params)
+
+    def show(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
+        log.log(logging.WARNING if kind <= types.MessageType.Warning else logging.INFO, "%s", message)
+        self.send_notification(types.WINDOW_SHOW_MESSAGE, types.ShowMessageParams(type=kind, message=f"Recall: {message}"))
+
+    def request_code_lens_refresh(self) -> None:
+        """Ask the client to re-request code lenses, at most once per loop turn."""
+        if self.loop is None or self._refresh_pending or not self.client_supports(
+            "workspace", "code_lens", "refresh_support"
+        ):
+            return
+        self._refresh_pending = True
+
+        def send() -> None:
+            self._refresh_pending = False
+            self.workspace_code_lens_refresh(None)
+
+        self.loop.call_soon_threadsafe(send)
+
+    # -- events from the live index (writer thread) -----------------------------------------------
+
+    def _on_live_event(self, event: LiveEvent) -> None:
+        if event.kind == "problem":
+            self.show(f"{event.path}: {event.detail}", types.MessageType.Warning)
+        elif event.kind == "progress":
+            if self.loop is not None:
+                self.loop.call_soon_threadsafe(self._progress, event)
+        elif event.kind == "changed":
+            self.request_code_lens_refresh()
+        if event.kind in ("state", "progress"):
+            self.send_notification(STATUS_METHOD, self.brief_status())
+
+    def brief_status(self) -> dict:
+        progress = self.live.progress
+        return {
+            "state": self.live.state,
+            "message": progress.message if progress else "",
+            "percent": progress.percent if progress else None,
+        }
+
+    def _progress(self, event: LiveEvent) -> None:
+        """``$/progress``: begin once the client accepted the token, report after, end when done.
+
+        Reports that come while the token is still being created are dropped: the next one says more.
+        """
+        if not self.client_supports("window", "work_done_progress"):
+            return
+        progress = event.progress
+        if progress is None:
+            if self._progress_token is not None:
+                asyncio.ensure_future(self._end_progress(self._progress_token, self._progress_begun))
+                self._progress_token = None
+            return
+        if self._progress_token is None:
+            self._progress_token = f"recall-indexing-{next(_tokens)}"
+            self._progress_begun = asyncio.ensure_future(self._begin_progress(self._progress_token, progress))
+        elif self._progress_begun is not None and self._progress_begun.done():
+            self.work_done_progress.report(
+                self._progress_token,
+                types.WorkDoneProgressReport(message=progress.message, percentage=progress.percent),
+            )
+
+    async def _begin_progress(self, token: str, progress) -> None:
+        await self.work_done_progress.create_async(token)
+        self.work_done_progress.begin(
+            token,
+            types.WorkDoneProgressBegin(
+                title="Recall: indexing", message=progress.message, percentage=progress.percent, cancellable=True
+            ),
+        )
+
+    async def _end_progress(self, token: str, begun: asyncio.Future | None) -> None:
+        if begun is not None:
+            await begun
+        self.work_done_progress.end(token, types.WorkDoneProgressEnd(message="Recall is ready"))
+
+    def progress_cancelled(self, token: str) -> None:
+        if token == self._progress_token:
+            self.live.cancel_indexing()
+            self.show("indexing paused; run Recall: Reindex to resume")
+
+
+class ClientLogHandler(logging.Handler):
+    """Logs become ``window/logMessage`` (stdout is the protocol channel: nothing else goes there)."""
+
+    LEVELS = {
+        logging.ERROR: types.MessageType.Error,
+        logging.WARNING: types.MessageType.Warning,
+        logging.INFO: types.MessageType.Info,
+    }
+
+    def __init__(self, server: RecallServer) -> None:
+        super().__init__(logging.INFO)
+        self.server = server
+
+    def emit(self, record: logging.LogRecord) -> None:
+        kind = next((t for level, t in self.LEVELS.items() if record.levelno >= level), types.MessageType.Log)
+        self.server.send_notification(
+            types.WINDOW_LOG_MESSAGE, types.LogMessageParams(type=kind, message=self.format(record))
+        )
+
+
+def uri_to_path(uri: str) -> str:
+    parsed = urlparse(uri)
+    return unquote(parsed.path) if parsed.scheme == "file" else uri
+
+
+def create_server() -> RecallServer:
+    from recall_ls.lsp.features import register_all
+
+    server = RecallServer()
+    register_all(server)
+    return server
+
+
+def serve(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087) -> int:
+    """Run until the client says exit. Over stdio, stdout is reserved for the protocol."""
+    protocol_out = sys.stdout.buffer
+    sys.stdout = sys.stderr  # a stray print() from any library must not corrupt the protocol
+    server = create_server()
+    handler = ClientLogHandler(server)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    try:
+        if tcp:
+            server.start_tcp(host, port)
+        else:
+            server.start_io(sys.stdin.buffer, protocol_out)
+    finally:
+        server.live.stop()
+        server.query_pool.shutdown(wait=False, cancel_futures=True)
+    return 0

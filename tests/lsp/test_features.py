@@ -1,0 +1,214 @@
+"""Every surface of the server on the example archive, under VS Code's and Neovim's capabilities."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+
+import pytest
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+from pytest_lsp import LanguageClient
+
+pytestmark = pytest.mark.model
+
+# A paragraph that paraphrases the example tweet "Reading old notebooks is humbling: I had the same
+# idea three times and forgot it twice." without sharing its distinctive words.
+PARAPHRASE = "Looking through my old journals I keep finding the same thought, written again and again, forgotten each time."
+TWEET_MARK = "same idea three times"
+_names = itertools.count()
+
+
+async def open_doc(client: LanguageClient, text: str, name: str | None = None) -> str:
+    path = client.workspace_path / "drafts" / (name or f"draft-{next(_names)}.md")
+    path.write_text(text, encoding="utf-8")
+    uri = path.as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text))
+    )
+    return uri
+
+
+def close_doc(client: LanguageClient, uri: str) -> None:
+    client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri)))
+
+
+def at(uri: str, line: int, character: int = 0):
+    return dict(text_document=types.TextDocumentIdentifier(uri), position=types.Position(line, character))
+
+
+async def test_capabilities_announce_every_surface(client: LanguageClient):
+    status = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="recall.status"))
+    assert status["state"] == "ready" and status["fragments"] >= 30
+    assert {s["kind"] for s in status["sources"]} >= {"twitter", "notes"}
+
+
+async def test_indexing_reported_progress_that_ended(client: LanguageClient):
+    if client.client_name == "neovim" and not client.capabilities.window.work_done_progress:
+        pytest.skip("client does not take $/progress")
+    ends = [r for reports in client.progress_reports.values() for r in reports if isinstance(r, types.WorkDoneProgressEnd)]
+    assert ends, client.progress_reports
+
+
+async def test_hover_shows_the_related_tweet(client: LanguageClient):
+    uri = await open_doc(client, f"# Draft\n\n{PARAPHRASE}\n")
+    hover = await client.text_document_hover_async(types.HoverParams(**at(uri, 2, 10)))
+    assert hover is not None and TWEET_MARK in hover.contents.value
+    assert "https://x.com/sample_writer/status/" in hover.contents.value
+    assert hover.range.start.line == 2
+
+
+async def test_no_hover_on_a_blank_line_or_an_unrelated_paragraph(client: LanguageClient):
+    uri = await open_doc(client, "# Draft\n\n\n\nQuarterly carburettor torque tables, metric bolts only.\n")
+    assert await client.text_document_hover_async(types.HoverParams(**at(uri, 2))) is None
+    client.set_configuration({"recall": {"minScore": 0.9}})  # this client's live layer
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    await asyncio.sleep(0)  # let the notification go out before the next request
+    try:
+        assert await client.text_document_hover_async(types.HoverParams(**at(uri, 4))) is None
+    finally:
+        client.set_configuration({"recall": {"minScore": 0.35}})
+        client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+
+
+async def test_completion_inserts_the_tweet_text(client: LanguageClient):
+    text = f"{PARAPHRASE} journ"
+    uri = await open_doc(client, text)
+    result = await client.text_document_completion_async(types.CompletionParams(**at(uri, 0, len(text))))
+    assert result.is_incomplete
+    item = next(i for i in result.items if TWEET_MARK in i.text_edit.new_text)
+    # The edit replaces the typed word and the filter text starts with it, so editors keep the item.
+    assert item.text_edit.range.start.character == len(text) - len("journ")
+    assert item.filter_text.startswith("journ")
+    resolved = await client.completion_item_resolve_async(item)
+    assert TWEET_MARK in resolved.documentation.value
+
+
+async def test_inline_completion_offers_the_best_fragment(client: LanguageClient):
+    uri = await open_doc(client, PARAPHRASE)
+    result = await client.text_document_inline_completion_async(
+        types.InlineCompletionParams(
+            context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Invoked),
+            **at(uri, 0, len(PARAPHRASE)),
+        )
+    )
+    assert result is not None and TWEET_MARK in result.items[0].insert_text
+
+
+async def test_code_lens_counts_related_writing(client: LanguageClient):
+    uri = await open_doc(client, f"# Notes\n\nshort one\n\n{PARAPHRASE}\n")
+    lenses = await client.text_document_code_lens_async(types.CodeLensParams(types.TextDocumentIdentifier(uri)))
+    assert [lens.range.start.line for lens in lenses] == [4]  # "short one" is under the word minimum
+    resolved = await client.code_lens_resolve_async(lenses[0])
+    count = int(resolved.command.title.split(" related")[0])
+    assert count >= 1 and resolved.command.command == "recall.showRelated"
+    items = resolved.command.arguments[0]["items"]
+    assert len(items) == count and any(TWEET_MARK in i["text"] for i in items)
+
+
+async def test_workspace_symbol_finds_a_paraphrase(client: LanguageClient):
+    symbols = await client.workspace_symbol_async(types.WorkspaceSymbolParams(query="my tomato plants cracked after a storm"))
+    top = symbols[0]
+    assert "tomatoes split" in top.name
+    assert top.location.uri.endswith("notes/garden/balcony.md") and top.location.range.start.line == 7
+
+
+async def test_workspace_symbol_locates_tweets_in_the_archive(client: LanguageClient):
+    symbols = await client.workspace_symbol_async(types.WorkspaceSymbolParams(query="error messages that explain what to do"))
+    tweet = next(s for s in symbols if "good error message" in s.name)
+    assert tweet.location.uri.endswith("archive/data/tweets.js") and tweet.location.range.start.line > 0
+    assert "https://x.com/sample_writer/status/" in tweet.container_name
+
+
+async def test_related_request_returns_range_and_items(client: LanguageClient):
+    uri = await open_doc(client, f"intro line\n\n{PARAPHRASE}\n")
+    result = await client.protocol.send_request_async("recall/related", {"textDocument": {"uri": uri},
+                                                                          "position": {"line": 2, "character": 3}})
+    assert result.range.start.line == 2
+    first = result.items[0]
+    assert TWEET_MARK in first.text
+    for key in ("id", "score", "text", "kind", "source", "location", "url", "created_at", "title"):
+        assert hasattr(first, key)
+
+
+async def test_an_edit_pushes_the_related_list(client: LanguageClient):
+    uri = await open_doc(client, "# Today\n\n")
+    recorder = client.recorder
+    seen = len(recorder.related)
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[types.TextDocumentContentChangePartial(
+            range=types.Range(types.Position(2, 0), types.Position(2, 0)), text=PARAPHRASE)],
+    ))
+    pushed = await recorder.wait_for(recorder.related, lambda n: n["uri"] == uri, start=seen)
+    assert pushed["range"]["start"]["line"] == 2
+    assert any(TWEET_MARK in item["text"] for item in pushed["items"])
+
+
+async def test_open_documents_are_searchable_from_other_documents(client: LanguageClient):
+    idea = "Migrating zebras cross the Mara river each August while crocodiles wait in the shallows."
+    source = await open_doc(client, f"# Safari\n\n{idea}\n")
+    # Wait for the writer to index the buffer: an edit round-trip through the live list.
+    recorder = client.recorder
+    seen = len(recorder.related)
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=source, version=2),
+        content_changes=[types.TextDocumentContentChangePartial(
+            range=types.Range(types.Position(3, 0), types.Position(3, 0)), text="\n")],
+    ))
+    await recorder.wait_for(recorder.related, lambda n: n["uri"] == source, start=seen)
+    other = await open_doc(client, "Wildebeest and zebra herds swim across a river full of crocodiles.\n")
+    hover = await client.text_document_hover_async(types.HoverParams(**at(other, 0)))
+    assert hover is not None and "Mara river" in hover.contents.value
+    # ... and a paragraph never matches itself.
+    own = await client.text_document_hover_async(types.HoverParams(**at(source, 2)))
+    assert own is None or "Mara river" not in own.contents.value
+
+
+async def test_search_and_insert_commands(client: LanguageClient):
+    items = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="recall.search", arguments=["baking bread with a long fermentation"]))
+    assert "Sourdough" in items[0].text
+    uri = await open_doc(client, "start\n")
+    result = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="recall.insert",
+        arguments=[{"uri": uri, "position": {"line": 1, "character": 0}, "id": items[0].id, "format": "quote"}],
+    ))
+    assert result.applied
+    edit = client.recorder.applied_edits[-1].edit.changes[uri][0]
+    assert edit.new_text.startswith("> Sourdough")
+
+
+async def test_bad_requests_get_answers_not_crashes(client: LanguageClient):
+    ghost = "file:///nowhere/never-opened.md"
+    assert await client.text_document_hover_async(types.HoverParams(**at(ghost, 0))) is None
+    uri = await open_doc(client, "one line\n")
+    assert await client.text_document_hover_async(types.HoverParams(**at(uri, 500, 9000))) is None
+    completion = await client.text_document_completion_async(types.CompletionParams(**at(uri, 0, 9000)))
+    assert completion.items == [] or completion.is_incomplete
+    with pytest.raises(JsonRpcException):
+        await client.protocol.send_request_async("recall/related", {"textDocument": "not an object"})
+    with pytest.raises(JsonRpcException):
+        await client.workspace_execute_command_async(types.ExecuteCommandParams(command="recall.hide", arguments=[]))
+    status = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="recall.status"))
+    assert status["state"] == "ready"
+
+
+async def test_a_did_change_storm_settles_to_one_answer(client: LanguageClient):
+    uri = await open_doc(client, "")
+    recorder = client.recorder
+    seen = len(recorder.related)
+    text = ""
+    for version, character in enumerate(PARAPHRASE, start=2):
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangePartial(
+                range=types.Range(types.Position(0, len(text)), types.Position(0, len(text))), text=character)],
+        ))
+        text += character
+    pushed = await recorder.wait_for(recorder.related, lambda n: n["uri"] == uri, start=seen)
+    assert any(TWEET_MARK in item["text"] for item in pushed["items"])
+    # Debounced and cancelled: far fewer pushes than the ~110 changes.
+    assert len([n for n in recorder.related[seen:] if n["uri"] == uri]) <= 3
+    hover = await client.text_document_hover_async(types.HoverParams(**at(uri, 0, 5)))
+    assert hover is not None and TWEET_MARK in hover.contents.value
