@@ -49,7 +49,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     from recall_ls.core import sources
 
     options = _import_options(args)
-    reports = [sources.read(Path(p), options) for p in args.paths]
+    reports = [report for p in args.paths for report in sources.read_all(Path(p), options)]
     if args.json:
         payload = {
             "sources": [
@@ -278,7 +278,7 @@ class _ProgressLine:
         self.enabled = enabled
         self.interactive = sys.stderr.isatty()
         self._last_print = 0.0
-        self._started = time.monotonic()
+        self._started: float | None = None  # of embedding: the rate leaves out reading and model load
         self._shown = False
 
     def update(self, event) -> None:
@@ -290,8 +290,10 @@ class _ProgressLine:
             return
         self._last_print = now
         rate = ""
-        if event.stage == "embedding" and event.done:
-            rate = f"  {event.done / max(now - self._started, 1e-6):.0f}/s"
+        if event.stage == "embedding":
+            self._started = self._started or now
+            if event.done and now > self._started:
+                rate = f"  {event.done / (now - self._started):.0f}/s"
         line = f"[{event.stage}] {event.message or ''} {event.percent:3d}%{rate}"
         if self.interactive:
             sys.stderr.write("\r\033[K" + line)

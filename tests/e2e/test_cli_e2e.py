@@ -46,7 +46,7 @@ def test_examples_index_reads_every_source(examples_index):
 
 def test_a_paraphrase_finds_the_tweet(examples_index):
     index_dir, _ = examples_index
-    hits = search(index_dir, "I keep having the same thought and forgetting it", "-k", "3")
+    hits = search(index_dir, "Going back through my old journals, I found the same thought written down several times", "-k", "3")
     assert any("same idea three times" in h["text"] for h in hits), hits
     hit = next(h for h in hits if "same idea three times" in h["text"])
     assert set(hit) >= {"id", "score", "text", "kind", "source", "location", "url", "created_at"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 
 import pytest
@@ -10,13 +9,21 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
-pytestmark = pytest.mark.model
+pytestmark = [pytest.mark.model, pytest.mark.asyncio(loop_scope="module")]
 
-# A paragraph that paraphrases the example tweet "Reading old notebooks is humbling: I had the same
-# idea three times and forgot it twice." without sharing its distinctive words.
+# Each test paraphrases a different example tweet, without its distinctive words, so that drafts
+# left open by one test (open documents are corpus) do not answer for another.
 PARAPHRASE = "Looking through my old journals I keep finding the same thought, written again and again, forgotten each time."
 TWEET_MARK = "same idea three times"
 _names = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+async def close_opened(client: LanguageClient):
+    client.opened = []
+    yield
+    for uri in client.opened:
+        client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri)))
 
 
 async def open_doc(client: LanguageClient, text: str, name: str | None = None) -> str:
@@ -26,11 +33,16 @@ async def open_doc(client: LanguageClient, text: str, name: str | None = None) -
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text))
     )
+    client.opened.append(uri)
     return uri
 
 
-def close_doc(client: LanguageClient, uri: str) -> None:
-    client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri)))
+async def settled(client: LanguageClient) -> None:
+    """Wait until every document edit sent so far is in the index (``recall/status`` says so)."""
+    status = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="recall.status"))
+    if status["pending"]:
+        recorder = client.recorder
+        await recorder.wait_for(recorder.status, lambda s: s["pending"] == 0 and s["revision"] > status["revision"])
 
 
 def at(uri: str, line: int, character: int = 0):
@@ -58,52 +70,63 @@ async def test_hover_shows_the_related_tweet(client: LanguageClient):
     assert hover.range.start.line == 2
 
 
-async def test_no_hover_on_a_blank_line_or_an_unrelated_paragraph(client: LanguageClient):
-    uri = await open_doc(client, "# Draft\n\n\n\nQuarterly carburettor torque tables, metric bolts only.\n")
-    assert await client.text_document_hover_async(types.HoverParams(**at(uri, 2))) is None
-    client.set_configuration({"recall": {"minScore": 0.9}})  # this client's live layer
+async def change_min_score(client: LanguageClient, value: float) -> None:
+    """Change a setting the way VS Code does (the server pulls it) and wait until it applies."""
+    client.set_configuration({"recall": {"minScore": value}})  # this client's live layer
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
-    await asyncio.sleep(0)  # let the notification go out before the next request
+    for _ in range(200):  # each turn is a request round trip, not a sleep
+        status = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="recall.status"))
+        if status["options"]["minScore"] == value:
+            return
+    raise AssertionError(f"minScore {value} never applied")
+
+
+async def test_no_hover_on_a_blank_line_or_an_unrelated_paragraph(client: LanguageClient):
+    uri = await open_doc(client, "# Draft\n\n\nSourdough loaves, slow cold fermentation and an open crumb.\n")
+    assert await client.text_document_hover_async(types.HoverParams(**at(uri, 2))) is None
+    assert await client.text_document_hover_async(types.HoverParams(**at(uri, 3))) is not None
+    await change_min_score(client, 0.95)  # configuration changes apply without a restart
     try:
-        assert await client.text_document_hover_async(types.HoverParams(**at(uri, 4))) is None
+        assert await client.text_document_hover_async(types.HoverParams(**at(uri, 3))) is None
     finally:
-        client.set_configuration({"recall": {"minScore": 0.35}})
-        client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+        await change_min_score(client, 0.30)
 
 
 async def test_completion_inserts_the_tweet_text(client: LanguageClient):
-    text = f"{PARAPHRASE} journ"
+    text = "When something breaks, the message should tell me what went wrong and how I can fix it. expla"
     uri = await open_doc(client, text)
     result = await client.text_document_completion_async(types.CompletionParams(**at(uri, 0, len(text))))
     assert result.is_incomplete
-    item = next(i for i in result.items if TWEET_MARK in i.text_edit.new_text)
+    item = next(i for i in result.items if "good error message" in i.text_edit.new_text)
     # The edit replaces the typed word and the filter text starts with it, so editors keep the item.
-    assert item.text_edit.range.start.character == len(text) - len("journ")
-    assert item.filter_text.startswith("journ")
+    assert item.text_edit.range.start.character == len(text) - len("expla")
+    assert item.filter_text.startswith("expla")
     resolved = await client.completion_item_resolve_async(item)
-    assert TWEET_MARK in resolved.documentation.value
+    assert "good error message" in resolved.documentation.value
 
 
 async def test_inline_completion_offers_the_best_fragment(client: LanguageClient):
-    uri = await open_doc(client, PARAPHRASE)
+    text = "Write log lines for the version of you who reads them half asleep during an outage at night."
+    uri = await open_doc(client, text)
     result = await client.text_document_inline_completion_async(
         types.InlineCompletionParams(
             context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Invoked),
-            **at(uri, 0, len(PARAPHRASE)),
+            **at(uri, 0, len(text)),
         )
     )
-    assert result is not None and TWEET_MARK in result.items[0].insert_text
+    assert result is not None and "Logs are letters" in result.items[0].insert_text
 
 
 async def test_code_lens_counts_related_writing(client: LanguageClient):
-    uri = await open_doc(client, f"# Notes\n\nshort one\n\n{PARAPHRASE}\n")
+    bread = "My loaves came out much airier once I let the dough rise slowly overnight in the fridge."
+    uri = await open_doc(client, f"# Notes\n\nshort one\n\n{bread}\n")
     lenses = await client.text_document_code_lens_async(types.CodeLensParams(types.TextDocumentIdentifier(uri)))
     assert [lens.range.start.line for lens in lenses] == [4]  # "short one" is under the word minimum
     resolved = await client.code_lens_resolve_async(lenses[0])
     count = int(resolved.command.title.split(" related")[0])
     assert count >= 1 and resolved.command.command == "recall.showRelated"
     items = resolved.command.arguments[0]["items"]
-    assert len(items) == count and any(TWEET_MARK in i["text"] for i in items)
+    assert len(items) == count and any("Sourdough" in i["text"] for i in items)
 
 
 async def test_workspace_symbol_finds_a_paraphrase(client: LanguageClient):
@@ -121,42 +144,36 @@ async def test_workspace_symbol_locates_tweets_in_the_archive(client: LanguageCl
 
 
 async def test_related_request_returns_range_and_items(client: LanguageClient):
-    uri = await open_doc(client, f"intro line\n\n{PARAPHRASE}\n")
+    review = "Tiny code changes get a careful review from colleagues, while huge ones just get a rubber stamp."
+    uri = await open_doc(client, f"intro line\n\n{review}\n")
     result = await client.protocol.send_request_async("recall/related", {"textDocument": {"uri": uri},
                                                                           "position": {"line": 2, "character": 3}})
     assert result.range.start.line == 2
     first = result.items[0]
-    assert TWEET_MARK in first.text
+    assert "Small pull requests" in first.text
     for key in ("id", "score", "text", "kind", "source", "location", "url", "created_at", "title"):
         assert hasattr(first, key)
 
 
 async def test_an_edit_pushes_the_related_list(client: LanguageClient):
+    running = "I do my best thinking while jogging for an hour, far away from any screen."
     uri = await open_doc(client, "# Today\n\n")
     recorder = client.recorder
     seen = len(recorder.related)
     client.text_document_did_change(types.DidChangeTextDocumentParams(
         text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
         content_changes=[types.TextDocumentContentChangePartial(
-            range=types.Range(types.Position(2, 0), types.Position(2, 0)), text=PARAPHRASE)],
+            range=types.Range(types.Position(2, 0), types.Position(2, 0)), text=running)],
     ))
     pushed = await recorder.wait_for(recorder.related, lambda n: n["uri"] == uri, start=seen)
     assert pushed["range"]["start"]["line"] == 2
-    assert any(TWEET_MARK in item["text"] for item in pushed["items"])
+    assert any("Long runs" in item["text"] for item in pushed["items"])
 
 
 async def test_open_documents_are_searchable_from_other_documents(client: LanguageClient):
     idea = "Migrating zebras cross the Mara river each August while crocodiles wait in the shallows."
     source = await open_doc(client, f"# Safari\n\n{idea}\n")
-    # Wait for the writer to index the buffer: an edit round-trip through the live list.
-    recorder = client.recorder
-    seen = len(recorder.related)
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=source, version=2),
-        content_changes=[types.TextDocumentContentChangePartial(
-            range=types.Range(types.Position(3, 0), types.Position(3, 0)), text="\n")],
-    ))
-    await recorder.wait_for(recorder.related, lambda n: n["uri"] == source, start=seen)
+    await settled(client)
     other = await open_doc(client, "Wildebeest and zebra herds swim across a river full of crocodiles.\n")
     hover = await client.text_document_hover_async(types.HoverParams(**at(other, 0)))
     assert hover is not None and "Mara river" in hover.contents.value
@@ -168,13 +185,13 @@ async def test_open_documents_are_searchable_from_other_documents(client: Langua
 async def test_search_and_insert_commands(client: LanguageClient):
     items = await client.workspace_execute_command_async(
         types.ExecuteCommandParams(command="recall.search", arguments=["baking bread with a long fermentation"]))
-    assert "Sourdough" in items[0].text
+    assert "Sourdough" in items[0]["text"]
     uri = await open_doc(client, "start\n")
     result = await client.workspace_execute_command_async(types.ExecuteCommandParams(
         command="recall.insert",
-        arguments=[{"uri": uri, "position": {"line": 1, "character": 0}, "id": items[0].id, "format": "quote"}],
+        arguments=[{"uri": uri, "position": {"line": 1, "character": 0}, "id": items[0]["id"], "format": "quote"}],
     ))
-    assert result.applied
+    assert result["applied"]
     edit = client.recorder.applied_edits[-1].edit.changes[uri][0]
     assert edit.new_text.startswith("> Sourdough")
 
@@ -195,11 +212,12 @@ async def test_bad_requests_get_answers_not_crashes(client: LanguageClient):
 
 
 async def test_a_did_change_storm_settles_to_one_answer(client: LanguageClient):
+    rewrite = "Starting the whole system over from zero seems quick for a season, then drags on for years."
     uri = await open_doc(client, "")
     recorder = client.recorder
     seen = len(recorder.related)
     text = ""
-    for version, character in enumerate(PARAPHRASE, start=2):
+    for version, character in enumerate(rewrite, start=2):
         client.text_document_did_change(types.DidChangeTextDocumentParams(
             text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
             content_changes=[types.TextDocumentContentChangePartial(
@@ -207,8 +225,8 @@ async def test_a_did_change_storm_settles_to_one_answer(client: LanguageClient):
         ))
         text += character
     pushed = await recorder.wait_for(recorder.related, lambda n: n["uri"] == uri, start=seen)
-    assert any(TWEET_MARK in item["text"] for item in pushed["items"])
-    # Debounced and cancelled: far fewer pushes than the ~110 changes.
+    assert any("Rewriting a system" in item["text"] for item in pushed["items"])
+    # Debounced and cancelled: far fewer pushes than the ~90 changes.
     assert len([n for n in recorder.related[seen:] if n["uri"] == uri]) <= 3
     hover = await client.text_document_hover_async(types.HoverParams(**at(uri, 0, 5)))
-    assert hover is not None and TWEET_MARK in hover.contents.value
+    assert hover is not None and "Rewriting a system" in hover.contents.value

@@ -153,9 +153,12 @@ class Indexer:
 
     # -- reading sources --------------------------------------------------------------------------
 
-    def read_source(self, path: Path, options: ImportOptions) -> SourceSummary:
-        """Read one source and make the store match it. Problems are in the summary, never raised."""
-        report = sources.read(path, options)
+    def read_sources(self, path: Path, options: ImportOptions) -> list[SourceSummary]:
+        """Read every source under ``path`` (see ``sources.discover``) and make the store match."""
+        return [self.store_report(report) for report in sources.read_all(path, options)]
+
+    def store_report(self, report: SourceReport) -> SourceSummary:
+        """Make the store match one source's report. Problems are in the summary, never raised."""
         if report.kind == "unknown":
             return SourceSummary.of(report)
         sync = self.apply(report.path, report.fragments, report.files)
@@ -278,7 +281,7 @@ class Indexer:
         for position, path in enumerate(paths):
             if progress:
                 progress(Progress("reading", position, len(paths), f"reading {path}"))
-            summaries.append(self.read_source(Path(path), options))
+            summaries += self.read_sources(Path(path), options)
         self.embedder.load()
         if not self.is_open:
             self.open()

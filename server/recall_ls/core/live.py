@@ -28,6 +28,7 @@ from recall_ls.core.engine import Engine
 from recall_ls.core.fragments import text_hash
 from recall_ls.core.indexing import Progress
 from recall_ls.core.session import Session
+from recall_ls.core.sources import discover
 from recall_ls.core.sources.base import ImportOptions
 from recall_ls.core.sources.notes import fragments_from_text
 from recall_ls.core.store import StoreError
@@ -86,7 +87,8 @@ class LiveIndex:
         self._backlog = False
         self._backlog_total = 0
         self._backlog_done = 0
-        self.open_documents = 0
+        # Bumped after every change to the searchable corpus, so clients can tell old answers from new.
+        self.revision = 0
         self._cancel = threading.Event()
         self._stopping = False
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -157,6 +159,11 @@ class LiveIndex:
         return session.engine if session is not None and session.embedder.loaded and session.indexer.is_open else None
 
     @property
+    def pending_documents(self) -> int:
+        """Document updates queued but not yet in the index."""
+        return len(self._documents)
+
+    @property
     def session(self) -> Session | None:
         return self._session
 
@@ -188,7 +195,8 @@ class LiveIndex:
                 "percent": self.progress.percent, "message": self.progress.message,
             },
             "configuredSources": [str(p) for p in settings.sources] if settings else [],
-            "openDocuments": self.open_documents,
+            "revision": self.revision,
+            "pendingDocuments": self.pending_documents,
         }
         if session is not None:
             status |= {
@@ -270,17 +278,18 @@ class LiveIndex:
         if session is None or settings is None:
             return
         self._set_state("indexing")
-        configured = {str(p.expanduser().resolve()) for p in settings.sources}
-        if configured:
+        discovered = [found for path in settings.sources for found in discover(path)]
+        configured = {str(path) for path, _ in discovered}
+        if settings.sources:
             # Configured sources are the truth: forget the ones the user took out.
             for known in session.store.sources():
                 if known["path"] not in configured and known["path"] != OPEN_DOCUMENTS:
                     session.indexer.remove_source(known["path"])
-        for position, path in enumerate(sorted(configured)):
-            self._set_progress(Progress("reading", position, len(configured), f"reading {Path(path).name}"))
-            summary = session.indexer.read_source(Path(path), settings.import_options)
-            for error in summary.errors:
-                self._problem(path, error)
+        for position, path in enumerate(settings.sources):
+            self._set_progress(Progress("reading", position, len(settings.sources), f"reading {path.name}"))
+            for summary in session.indexer.read_sources(path, settings.import_options):
+                for error in summary.errors:
+                    self._problem(summary.path, error)
             self._emit(LiveEvent("changed"))
         self._backlog = True
         self._cancel.clear()
@@ -359,6 +368,8 @@ class LiveIndex:
     # -- events -----------------------------------------------------------------------------------
 
     def _emit(self, event: LiveEvent) -> None:
+        if event.kind == "changed":
+            self.revision += 1
         try:
             self._listener(event)
         except Exception:  # a broken listener must not stop the writer

@@ -177,15 +177,23 @@ class RecallServer(LanguageServer):
                 self.loop.call_soon_threadsafe(self._progress, event)
         elif event.kind == "changed":
             self.request_code_lens_refresh()
-        if event.kind in ("state", "progress"):
-            self.send_notification(STATUS_METHOD, self.brief_status())
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(self.push_status)
+
+    def push_status(self) -> None:
+        """``recall/status``, computed on the loop so ``pending`` counts the debounced edits too."""
+        self.protocol.notify(STATUS_METHOD, self.brief_status())
 
     def brief_status(self) -> dict:
+        """State for status bars and panels. ``pending`` counts document edits not yet indexed;
+        ``revision`` grows with every change to what is searchable."""
         progress = self.live.progress
         return {
             "state": self.live.state,
             "message": progress.message if progress else "",
             "percent": progress.percent if progress else None,
+            "revision": self.live.revision,
+            "pending": len(self.debounced) + self.live.pending_documents,
         }
 
     def _progress(self, event: LiveEvent) -> None:

@@ -8,8 +8,11 @@ runs the matching importer. Formats: ``twitter`` (the modern "Your archive" expo
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
+from collections import Counter
+from dataclasses import replace
 from collections.abc import Callable
 from pathlib import Path
 
@@ -77,6 +80,73 @@ def detect(path: Path) -> str | None:
     if name.endswith(NOTE_SUFFIXES):
         return NOTES
     return None
+
+
+def discover(path: Path, max_depth: int = 3) -> list[tuple[Path, str]]:
+    """The sources a path holds, as (path, format) pairs.
+
+    An archive, an export or a single file is one source. A folder of notes may also hold archives
+    (a downloaded Twitter export next to the notes, an ``outbox.json`` folder, a ``.zip``): each of
+    those, found up to ``max_depth`` folders down, is a source of its own, and the folder itself is
+    the notes source around them.
+    """
+    path = Path(path).expanduser().resolve()
+    kind = detect(path)
+    if kind != NOTES or not path.is_dir():
+        return [(path, kind)] if kind else []
+    found: list[tuple[Path, str]] = []
+    _find_archives(path, max_depth, found)
+    return found + [(path, NOTES)]
+
+
+def _find_archives(folder: Path, depth: int, found: list[tuple[Path, str]]) -> None:
+    if depth <= 0:
+        return
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return  # the notes importer reports unreadable folders with their reason
+    for entry in entries:
+        if entry.name.startswith(".") or entry.name == "node_modules":
+            continue
+        child = Path(entry.path)
+        if entry.is_dir(follow_symlinks=False):
+            kind = detect(child)
+            if kind != NOTES:
+                found.append((child, kind))
+            else:
+                _find_archives(child, depth - 1, found)
+        elif entry.name.lower().endswith((".zip", ".json")) and entry.is_file(follow_symlinks=False):
+            kind = detect(child)
+            if kind is not None and kind != NOTES:
+                found.append((child, kind))
+
+
+def read_all(path: Path, options: ImportOptions | None = None) -> list[SourceReport]:
+    """Read every source ``discover`` finds under ``path``; the notes skip the archives' folders."""
+    options = options or ImportOptions()
+    found = discover(path)
+    if not found:
+        return [read(path, options)]
+    reports = []
+    for source, kind in found:
+        if kind == NOTES:
+            inner = tuple(
+                other.relative_to(source).as_posix()
+                for other, other_kind in found
+                if other_kind != NOTES and other.is_relative_to(source)
+            )
+            report = read(source, replace(options, exclude=options.exclude + inner))
+            # The archives inside are sources of their own, not files the user chose to skip.
+            owned = [str(source / glob) for glob in inner]
+            kept = [p for p in report.skipped_files if p.path not in owned]
+            report.skipped["excluded"] -= len(report.skipped_files) - len(kept)
+            report.skipped += Counter()  # drops reasons counted down to zero
+            report.skipped_files = kept
+            reports.append(report)
+        else:
+            reports.append(read(source, options))
+    return reports
 
 
 def read(path: Path, options: ImportOptions | None = None) -> SourceReport:

@@ -25,7 +25,7 @@ def register(server: RecallServer) -> None:
 
     @server.command("recall.status")
     def status(ls: RecallServer, *args: Any) -> dict:
-        return ls.live.status() | {
+        return ls.live.status() | ls.brief_status() | {
             "openDocuments": len(ls.workspace.text_documents),
             "options": {"topK": ls.options.top_k, "minScore": ls.options.min_score,
                         "insertFormat": ls.options.insert_format, "debounceMs": ls.options.debounce_ms},
