@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from recall_ls import __version__
-from recall_ls.core.engine import DEFAULT_MIN_SCORE, DEFAULT_TOP_K, Exclusions, Filters, Hit
+from recall_ls.core.defaults import DEFAULT_MIN_SCORE, DEFAULT_TOP_K
 from recall_ls.core.sources.base import DEFAULT_MAX_FILE_BYTES, ImportOptions
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -115,6 +115,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 
 def _cmd_related(args: argparse.Namespace) -> int:
+    from recall_ls.core.engine import Exclusions
     from recall_ls.core.sources.notes import block_at_line, is_markdown, split_blocks
 
     session = _ready_session(args)
@@ -205,7 +206,9 @@ def _import_options(args: argparse.Namespace) -> ImportOptions:
     )
 
 
-def _filters(args: argparse.Namespace) -> Filters:
+def _filters(args: argparse.Namespace):
+    from recall_ls.core.engine import Filters
+
     return Filters(
         kinds=frozenset(args.kind) if args.kind else None,
         since=args.since,
@@ -228,7 +231,7 @@ def _read_lines(name: str) -> list[str]:
         return [line.strip() for line in handle if line.strip()]
 
 
-def _print_hits(hits: list[Hit], as_json: bool) -> None:
+def _print_hits(hits: list, as_json: bool) -> None:
     if as_json:
         print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
         return

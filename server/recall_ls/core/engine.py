@@ -14,14 +14,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from recall_ls.core.defaults import DEFAULT_MIN_SCORE, DEFAULT_TOP_K
 from recall_ls.core.embed import Embedder
 from recall_ls.core.fragments import Fragment, text_hash
 from recall_ls.core.index import VectorIndex
 from recall_ls.core.store import Store
 
-DEFAULT_TOP_K = 8
-# Calibrated on STS Benchmark dev (bench/calibrate_min_score.py): keeps 99.7% of related pairs.
-DEFAULT_MIN_SCORE = 0.30
 # Two hits this close are the same thought said twice (a cross-post, a re-tweeted draft).
 NEAR_DUPLICATE_COSINE = 0.97
 _URL = re.compile(r"https?://\S+")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from recall_ls.core.engine import DEFAULT_MIN_SCORE, DEFAULT_TOP_K
+from recall_ls.core.defaults import DEFAULT_MIN_SCORE, DEFAULT_TOP_K
 from recall_ls.core.sources.base import DEFAULT_MAX_FILE_BYTES, ImportOptions
 
 INSERT_FORMATS = ("text", "quote", "link")

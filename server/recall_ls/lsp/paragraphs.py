@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from recall_ls.core.sources.notes import Block, block_at_line, is_markdown, split_blocks
+if TYPE_CHECKING:  # the Markdown parser loads on the first paragraph, after the initialize reply
+    from recall_ls.core.sources.notes import Block
 
 _CACHE_SIZE = 32
 
@@ -39,6 +41,8 @@ class Paragraphs:
         self._cache: OrderedDict[tuple[str, int | None], list[Block]] = OrderedDict()
 
     def blocks(self, uri: str, path: str, version: int | None, text: str) -> list[Block]:
+        from recall_ls.core.sources.notes import is_markdown, split_blocks
+
         key = (uri, version)
         blocks = self._cache.get(key) if version is not None else None
         if blocks is None:
@@ -50,6 +54,8 @@ class Paragraphs:
 
     def at(self, uri: str, path: str, version: int | None, lines: list[str], line: int) -> Paragraph | None:
         """The paragraph at 0-based ``line``; on the blank line right after one, that one."""
+        from recall_ls.core.sources.notes import block_at_line
+
         if line < 0 or line >= max(len(lines), 1):
             return None
         block = block_at_line(self.blocks(uri, path, version, "".join(lines)), line + 1, lookback=1)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from recall_ls.core.engine import Hit
 from recall_ls.core.fragments import Fragment
+
+if TYPE_CHECKING:  # the engine pulls numpy in: not before the initialize reply
+    from recall_ls.core.engine import Hit
 
 SNIPPET = 80
 

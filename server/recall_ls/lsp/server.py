@@ -15,18 +15,20 @@ import logging
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import converters, types
 from pygls.lsp.server import LanguageServer
 
 from recall_ls import __version__
-from recall_ls.core.engine import Exclusions, Hit
-from recall_ls.core.live import LiveEvent, LiveIndex, LiveSettings
 from recall_ls.core.paths import default_index_dir
-from recall_ls.lsp.config import DEFAULTS, Layered, Options, build_options, read_workspace_file
+from recall_ls.lsp.config import DEFAULTS, Layered, Options, build_options
 from recall_ls.lsp.paragraphs import Paragraph, Paragraphs
+
+if TYPE_CHECKING:  # the core (numpy, the index) loads after the initialize reply
+    from recall_ls.core.engine import Exclusions, Hit
+    from recall_ls.core.live import LiveEvent, LiveIndex, LiveSettings
 
 log = logging.getLogger("recall_ls")
 
@@ -42,7 +44,7 @@ class RecallServer(LanguageServer):
         self.layers = Layered()
         self.root: Path | None = None
         self.paragraphs = Paragraphs()
-        self.live = LiveIndex(self._on_live_event)
+        self._live: LiveIndex | None = None
         self.query_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recall-query")
         self.loop: asyncio.AbstractEventLoop | None = None
         # For custom messages, which pygls leaves untyped: structure and unstructure like pygls does.
@@ -51,6 +53,15 @@ class RecallServer(LanguageServer):
         self._progress_token: str | None = None
         self._progress_begun: asyncio.Future | None = None
         self._refresh_pending = False
+
+    @property
+    def live(self) -> LiveIndex:
+        """The live index, created (and the core imported) on first use, after ``initialize``."""
+        if self._live is None:
+            from recall_ls.core.live import LiveIndex
+
+            self._live = LiveIndex(self._on_live_event)
+        return self._live
 
     # -- client capabilities ----------------------------------------------------------------------
 
@@ -66,6 +77,8 @@ class RecallServer(LanguageServer):
     # -- configuration ----------------------------------------------------------------------------
 
     def settings(self) -> LiveSettings:
+        from recall_ls.core.live import LiveSettings
+
         index_dir = Path(self.options.index_dir) if self.options.index_dir else default_index_dir()
         return LiveSettings(
             index_dir=index_dir,
@@ -119,6 +132,8 @@ class RecallServer(LanguageServer):
 
     async def related(self, paragraph: Paragraph, k: int | None = None) -> list[Hit]:
         """Past writing related to a paragraph of an open document; never the paragraph itself."""
+        from recall_ls.core.engine import Exclusions
+
         exclude = Exclusions(path=paragraph.path, lines=(paragraph.line_start, paragraph.line_end))
         return await self._query(paragraph.text, k, exclude, own_text=True)
 
@@ -132,11 +147,12 @@ class RecallServer(LanguageServer):
         options = self.options
 
         def run() -> list[Hit]:
+            from recall_ls.core.engine import Exclusions
+            from recall_ls.core.fragments import text_hash
+
             vector = self.live.embed_query(text)
             own = exclude or Exclusions()
             if own_text:
-                from recall_ls.core.fragments import text_hash
-
                 own = Exclusions(own.ids, own.text_hashes | {text_hash(text)}, own.path, own.lines)
             return engine.nearest(vector, k or options.top_k, options.min_score, exclude=own)
 
@@ -287,6 +303,7 @@ def serve(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087) -> int:
         else:
             server.start_io(sys.stdin.buffer, protocol_out)
     finally:
-        server.live.stop()
+        if server._live is not None:
+            server._live.stop()
         server.query_pool.shutdown(wait=False, cancel_futures=True)
     return 0

@@ -1,0 +1,99 @@
+"""Server lifecycles: what persists across restarts, and how settings from every layer apply.
+
+Each test starts its own servers (under both clients' capabilities), so they cost a model load each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from lsprotocol import types
+
+from tests.lsp.conftest import CLIENTS, SERVER, make_workspace, start
+
+pytestmark = pytest.mark.model
+
+
+async def run_server(spec, workspace, index_dir, **settings):
+    client = await SERVER.start()
+    await start(client, spec, workspace, index_dir, **settings)
+    return client
+
+
+async def status(client) -> dict:
+    return await client.workspace_execute_command_async(types.ExecuteCommandParams(command="recall.status"))
+
+
+async def search(client, query: str) -> list[dict]:
+    return await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="recall.search", arguments=[query])
+    )
+
+
+@pytest.mark.parametrize("spec", CLIENTS)
+async def test_hide_persists_across_a_restart(spec, tmp_path):
+    workspace, index_dir = make_workspace(tmp_path), tmp_path / "index"
+    first = await run_server(spec, workspace, index_dir)
+    try:
+        hits = await search(first, "baking bread with a long fermentation")
+        hidden = hits[0]["id"]
+        assert "Sourdough" in hits[0]["text"]
+        await first.workspace_execute_command_async(types.ExecuteCommandParams(command="recall.hide", arguments=[hidden]))
+        assert hidden not in [h["id"] for h in await search(first, "baking bread with a long fermentation")]
+    finally:
+        await first.shutdown_session()
+    second = await run_server(spec, workspace, index_dir)
+    try:
+        assert hidden not in [h["id"] for h in await search(second, "baking bread with a long fermentation")]
+        assert (await status(second))["hidden"] == 1
+        # A restart re-reads the sources but embeds nothing again: every text was stored.
+        assert (await status(second))["searchable"] == (await status(second))["fragments"]
+    finally:
+        await second.shutdown_session()
+
+
+@pytest.mark.parametrize("spec", CLIENTS)
+async def test_bad_settings_are_reported_and_defaults_used(spec, tmp_path):
+    workspace, index_dir = make_workspace(tmp_path), tmp_path / "index"
+    client = await run_server(spec, workspace, index_dir, topK="many", insertFormat="bold", colour="blue")
+    try:
+        messages = " ".join(m.message for m in client.messages)
+        assert "recall.topK" in messages and "using the default 8" in messages
+        assert "recall.insertFormat" in messages and "recall.colour is not a Recall setting" in messages
+        options = (await status(client))["options"]
+        assert options["topK"] == 8 and options["insertFormat"] == "text"
+        assert await search(client, "baking bread with a long fermentation")  # the rest still works
+    finally:
+        await client.shutdown_session()
+
+
+@pytest.mark.parametrize("spec", CLIENTS)
+async def test_recall_toml_applies_under_the_client_settings(spec, tmp_path):
+    workspace, index_dir = make_workspace(tmp_path), tmp_path / "index"
+    (workspace / "recall.toml").write_text('insertFormat = "quote"\ntopK = 3\n', encoding="utf-8")
+    client = await run_server(spec, workspace, index_dir, topK=4)
+    try:
+        options = (await status(client))["options"]
+        assert options["insertFormat"] == "quote"  # from the file
+        assert options["topK"] == 4  # the client's settings win over the file
+    finally:
+        await client.shutdown_session()
+
+
+async def test_settings_pushed_with_did_change_configuration_apply(tmp_path):
+    """Neovim-style clients push the new settings in the notification itself."""
+    workspace, index_dir = make_workspace(tmp_path), tmp_path / "index"
+    client = await run_server("neovim", workspace, index_dir)
+    try:
+        client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+            settings={"recall": {"sources": [str(workspace / "archive"), str(workspace / "notes")],
+                                 "indexDir": str(index_dir), "topK": 2}}))
+        for _ in range(200):  # request round trips until the notification has been handled
+            if (await status(client))["options"]["topK"] == 2:
+                break
+            await asyncio.sleep(0)
+        assert (await status(client))["options"]["topK"] == 2
+        assert len(await search(client, "writing habits and daily practice")) <= 2
+    finally:
+        await client.shutdown_session()
