@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 
 run: setup
 	$(BIN)/recall-ls index examples --index-dir $(EXAMPLE_INDEX)
-	$(BIN)/recall-ls search "I forget ideas I already had" --index-dir $(EXAMPLE_INDEX) -k 3
+	$(BIN)/recall-ls search "rereading my old journals I keep finding ideas I had forgotten" --index-dir $(EXAMPLE_INDEX) -k 3
 
 test: setup
 	$(BIN)/python -m pytest -q

@@ -97,3 +97,55 @@ async def test_settings_pushed_with_did_change_configuration_apply(tmp_path):
         assert len(await search(client, "writing habits and daily practice")) <= 2
     finally:
         await client.shutdown_session()
+
+
+@pytest.mark.parametrize("spec", CLIENTS)
+async def test_a_broken_source_is_reported_once_and_the_rest_works(spec, tmp_path):
+    workspace, index_dir = make_workspace(tmp_path), tmp_path / "index"
+    broken = workspace / "broken" / "data"
+    broken.mkdir(parents=True)
+    (broken / "tweets.js").write_text('window.YTD.tweets.part0 = [ {"tweet": {"id_str": "1", "full_te', encoding="utf-8")
+    client = await run_server(spec, workspace, index_dir,
+                              sources=[str(workspace / "archive"), str(workspace / "notes"), str(workspace / "broken")])
+    try:
+        def about_broken():
+            return [m for m in client.messages if "broken" in m.message and "tweets.js" in m.message]
+
+        assert len(about_broken()) == 1 and about_broken()[0].type == types.MessageType.Warning
+        recorder = client.recorder
+        seen = len(recorder.status)
+        await client.workspace_execute_command_async(types.ExecuteCommandParams(command="recall.reindex"))
+        await recorder.wait_for(recorder.status, lambda s: s["state"] == "ready", start=seen + 1)
+        assert len(about_broken()) == 1  # once, not at every reindex
+        assert await search(client, "baking bread with a long fermentation")
+    finally:
+        await client.shutdown_session()
+
+
+async def test_serves_over_tcp(tmp_path):
+    import socket
+    import subprocess
+    import sys
+
+    from pytest_lsp import LanguageClient, client_capabilities
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "recall_ls", "serve", "--tcp", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client = LanguageClient()
+    try:
+        for _ in range(600):  # until the server listens: each try is a refused connection, not a sleep
+            try:
+                await client.start_tcp("127.0.0.1", port)
+                break
+            except OSError:
+                await asyncio.sleep(0.05)
+        result = await client.initialize_session(types.InitializeParams(
+            capabilities=client_capabilities("neovim"), initialization_options={"indexDir": str(tmp_path / "index")}))
+        assert result.capabilities.hover_provider and result.capabilities.workspace_symbol_provider
+        await client.shutdown_session()
+    finally:
+        server.kill()
+        server.wait()

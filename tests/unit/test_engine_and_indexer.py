@@ -133,3 +133,27 @@ def test_annoy_build_swaps_in_and_keeps_newer_vectors(tmp_path):
     assert ids(engine.search("word7", k=1, min_score=0.0)) == ["t:7"]
     reopened = Indexer(store, embedder, ann_min_items=50)
     assert reopened.open().size == 81
+
+
+def test_a_source_read_with_errors_loses_nothing_stored(tmp_path):
+    from pathlib import Path
+
+    from recall_ls.core.sources.base import ImportOptions
+
+    archive = tmp_path / "archive" / "data"
+    archive.mkdir(parents=True)
+    records = [{"tweet": {"id_str": str(100 + i), "full_text": f"tweet number {i} about gardening",
+                          "created_at": "Wed Nov 02 21:30:39 +0000 2022", "lang": "en"}} for i in range(5)]
+    import json
+
+    tweets = archive / "tweets.js"
+    tweets.write_text("window.YTD.tweets.part0 = " + json.dumps(records, indent=2), encoding="utf-8")
+    store = Store(tmp_path / "index")
+    indexer = Indexer(store, HashingEmbedder())
+    first = indexer.read_sources(Path(tmp_path / "archive"), ImportOptions())
+    assert first[0].fragments == 5 and not first[0].errors
+    tweets.write_text(tweets.read_text()[: len(tweets.read_text()) // 2], encoding="utf-8")  # truncated
+    second = indexer.read_sources(Path(tmp_path / "archive"), ImportOptions())
+    assert second[0].errors and "tweets.js" in second[0].errors[0]
+    assert second[0].removed == 0
+    assert store.count_fragments() == 5

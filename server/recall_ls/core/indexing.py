@@ -161,7 +161,8 @@ class Indexer:
         """Make the store match one source's report. Problems are in the summary, never raised."""
         if report.kind == "unknown":
             return SourceSummary.of(report)
-        sync = self.apply(report.path, report.fragments, report.files)
+        # A source read with errors may have yielded only part of its fragments: keep the rest.
+        sync = self.apply(report.path, report.fragments, report.files, remove_missing=not report.errors)
         summary = SourceSummary.of(report, sync)
         self.store.record_source(report.path, report.kind, summary.to_dict())
         return summary
@@ -172,10 +173,11 @@ class Indexer:
         fragments: Sequence[Fragment],
         files: Sequence[FileState] = (),
         only_paths: Sequence[str] | None = None,
+        remove_missing: bool = True,
     ) -> SyncResult:
         """Store these fragments for ``source`` and bring the snapshot in line: removed numbers leave
         the fresh tier, new numbers whose text is already embedded join it at once."""
-        sync = self.store.sync_fragments(source, fragments, files, only_paths)
+        sync = self.store.sync_fragments(source, fragments, files, only_paths, remove_missing)
         if self._snapshot is not None and (sync.added_nums or sync.removed_nums):
             removed = np.asarray(sync.removed_nums, dtype=np.int64)
             nums, vectors = self.store.vectors_for_nums(self.embedder.key, self.embedder.dim, sync.added_nums)

@@ -167,10 +167,13 @@ class Store:
         fragments: Sequence[Fragment],
         files: Sequence[FileState] = (),
         only_paths: Iterable[str] | None = None,
+        remove_missing: bool = True,
     ) -> SyncResult:
         """Make the store hold exactly ``fragments`` for ``source`` (or for ``only_paths`` of it).
 
-        Rows belong to the ``source`` given here, whatever the fragments say.
+        Rows belong to the ``source`` given here, whatever the fragments say. With
+        ``remove_missing=False`` (a source read with errors) nothing is removed: a truncated file
+        must not take what was stored from it.
 
         Unchanged fragments keep their number; changed texts get a new one; fragments no longer
         produced are removed. One transaction.
@@ -186,7 +189,7 @@ class Store:
                 )
             existing = {fid: (num, digest) for fid, num, digest in rows.fetchall()}
             wanted = {f.id: f for f in fragments}
-            removed = [existing[fid][0] for fid in existing.keys() - wanted.keys()]
+            removed = [existing[fid][0] for fid in existing.keys() - wanted.keys()] if remove_missing else []
             added: list[int] = []
             updated = 0
             for fragment in wanted.values():

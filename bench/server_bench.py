@@ -1,0 +1,204 @@
+"""Benchmark of the language server as an editor sees it.
+
+    .venv/bin/python bench/server_bench.py [--sizes 10000,100000] [--requests 150]
+
+For each corpus size, an index is prepared (real embeddings of real tweets, reused with small noise past
+the real ones, so nothing has to be embedded), ``recall-ls serve`` is started over stdio and driven as a
+client would: a Markdown document is opened and each request asks about a different paragraph (so the
+query cache never answers). Reported: p50/p95 of hover, completion, code lens resolve and
+``recall/related``, and the floor measured in this process on the same index: one query embed plus the
+index search. Also: the ``initialize`` reply time, from spawn and from the request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "server"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from lsprotocol import types  # noqa: E402
+from pytest_lsp import LanguageClient, client_capabilities  # noqa: E402
+
+from core_bench import real_texts, synthetic  # noqa: E402
+from recall_ls.core.embed import Embedder, limit_blas_threads, resolve_model  # noqa: E402
+from recall_ls.core.fragments import Fragment  # noqa: E402
+from recall_ls.core.indexing import Indexer  # noqa: E402
+from recall_ls.core.store import Store  # noqa: E402
+
+
+def percentiles(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    return {"p50": round(statistics.median(ordered), 2), "p95": round(ordered[int(0.95 * (len(ordered) - 1))], 2)}
+
+
+def prepare_index(folder: Path, size: int, embedder: Embedder, texts: list[str], base: np.ndarray) -> None:
+    """A store of ``size`` fragments with their embeddings under the bundled model's key, and the
+    annoy tier built when the size calls for one: what a finished ``recall-ls index`` leaves."""
+    rng = np.random.default_rng(size)
+    vectors = synthetic(base, size, rng)
+    store = Store(folder)
+    fragments = [
+        Fragment(f"tweet:{i}", "tweet", f"{texts[i % len(texts)]} #{i}", "/bench/archive", "/bench/archive/data/tweets.js",
+                 i + 1, i + 1, f"https://x.com/bench/status/{i}", "2020-01-01T00:00:00+00:00", None, {})
+        for i in range(size)
+    ]
+    store.sync_fragments("/bench/archive", fragments)
+    store.record_source("/bench/archive", "twitter", {"fragments": size})
+    store.put_embeddings(embedder.key, [f.text_hash for f in fragments], vectors)
+    indexer = Indexer(store, embedder, build_jobs=-1)
+    indexer.open()
+    indexer.build_if_needed()
+    store.close()
+
+
+def floor(folder: Path, embedder: Embedder, paragraphs: list[str]) -> dict:
+    """One query embed plus the index search, in this process: what no server can beat."""
+    store = Store(folder)
+    indexer = Indexer(store, embedder)
+    index = indexer.open()
+    samples = []
+    for text in paragraphs:
+        started = time.perf_counter()
+        index.search(embedder.encode_query(text), 8 * 4 + 16)
+        samples.append((time.perf_counter() - started) * 1000)
+    store.close()
+    return percentiles(samples)
+
+
+async def drive_server(folder: Path, paragraphs: list[str], workspace: Path) -> dict:
+    client = LanguageClient()
+    ready = asyncio.Event()
+
+    @client.feature("recall/status")
+    def on_status(params):
+        if getattr(params, "state", None) == "ready":
+            ready.set()
+
+    await client.start_io(sys.executable, "-m", "recall_ls", "serve")
+    await client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"),
+        root_uri=workspace.as_uri(),
+        initialization_options={"indexDir": str(folder), "debounceMs": 50},
+    ))
+    await asyncio.wait_for(ready.wait(), 300)
+    document = workspace / "draft.md"
+    text = "\n\n".join(paragraphs) + "\n"
+    document.write_text(text, encoding="utf-8")
+    uri = document.as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text)))
+    lines = [2 * i for i in range(len(paragraphs))]
+    lenses = await client.text_document_code_lens_async(types.CodeLensParams(types.TextDocumentIdentifier(uri)))
+    lens_by_line = {lens.range.start.line: lens for lens in lenses}
+
+    async def timed(make_request, lines_used) -> dict:
+        samples = []
+        for line in lines_used:
+            started = time.perf_counter()
+            await make_request(line)
+            samples.append((time.perf_counter() - started) * 1000)
+        return percentiles(samples)
+
+    def position(line):
+        return dict(text_document=types.TextDocumentIdentifier(uri), position=types.Position(line, 3))
+
+    # Each feature gets its own paragraphs: every request embeds a paragraph it has not seen.
+    quarter = len(lines) // 4
+    results = {
+        "hover": await timed(lambda line: client.text_document_hover_async(types.HoverParams(**position(line))),
+                             lines[:quarter]),
+        "completion": await timed(lambda line: client.text_document_completion_async(
+            types.CompletionParams(**position(line))), lines[quarter:2 * quarter]),
+        "code_lens_resolve": await timed(lambda line: client.code_lens_resolve_async(lens_by_line[line]),
+                                         [line for line in lines[2 * quarter:3 * quarter] if line in lens_by_line]),
+        "recall_related": await timed(lambda line: client.protocol.send_request_async(
+            "recall/related", {"textDocument": {"uri": uri}, "position": {"line": line, "character": 3}}),
+            lines[3 * quarter:]),
+    }
+    await client.shutdown_session()
+    return results
+
+
+async def initialize_times(repeats: int = 7) -> dict:
+    """``initialize`` reply: from spawning the process, and from sending the request to a started one."""
+    from_spawn, from_request = [], []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        client = LanguageClient()
+        await client.start_io(sys.executable, "-m", "recall_ls", "serve")
+        await client.initialize_session(types.InitializeParams(capabilities=types.ClientCapabilities()))
+        from_spawn.append((time.perf_counter() - started) * 1000)
+        await client.shutdown_async(None)
+        client.exit(None)
+        await client.stop()
+        client = LanguageClient()
+        await client.start_io(sys.executable, "-c", "import recall_ls.lsp.server, sys; sys.stdin.readline();"
+                              " from recall_ls.lsp.server import serve; serve()")
+        # The process above imports the server, then waits for one line before serving: send it,
+        # then time the request alone.
+        client._server.stdin.write(b"\n")
+        await asyncio.sleep(2)  # the import happens meanwhile; the measurement starts after
+        started = time.perf_counter()
+        await client.initialize_session(types.InitializeParams(capabilities=types.ClientCapabilities()))
+        from_request.append((time.perf_counter() - started) * 1000)
+        await client.shutdown_async(None)
+        client.exit(None)
+        await client.stop()
+    return {"from_spawn": percentiles(from_spawn), "from_request": percentiles(from_request)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--requests", type=int, default=160, help="paragraphs per size (split across features)")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "out" / "server.json"))
+    args = parser.parse_args()
+    limit_blas_threads()
+    embedder = Embedder(resolve_model(None))
+    embedder.load()
+    fragments = real_texts(2000)
+    texts = [f.text for f in fragments]
+    base = embedder.encode(texts)
+    # Paragraphs a writer might type: real texts, shuffled, so they relate to the corpus.
+    rng = np.random.default_rng(1)
+    paragraphs = [" ".join(texts[i].split()) + " (draft)" for i in rng.choice(len(texts), args.requests, replace=False)]
+    import torch
+
+    report = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, torch threads {torch.get_num_threads()}",
+        "date": time.strftime("%Y-%m-%d"),
+        "initialize_ms": asyncio.run(initialize_times()),
+        "sizes": [],
+    }
+    print(json.dumps(report["initialize_ms"]), flush=True)
+    for size in (int(s) for s in args.sizes.split(",")):
+        with tempfile.TemporaryDirectory() as scratch:
+            folder, workspace = Path(scratch) / "index", Path(scratch) / "workspace"
+            workspace.mkdir()
+            prepare_index(folder, size, embedder, texts, base)
+            measured_floor = floor(folder, embedder, paragraphs)
+            served = asyncio.run(drive_server(folder, paragraphs, workspace))
+        entry = {"size": size, "floor_embed_plus_search_ms": measured_floor, "server_ms": served}
+        entry["p95_ratio_to_floor"] = {k: round(v["p95"] / measured_floor["p95"], 2) for k, v in served.items()}
+        print(json.dumps(entry), flush=True)
+        report["sizes"].append(entry)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(report, indent=2))
+    print(f"written {args.out}")
+
+
+if __name__ == "__main__":
+    main()
