@@ -217,15 +217,17 @@ class Indexer:
             chunks += 1
         return done
 
-    def embed_fragments(self, fragments: Sequence[Fragment]) -> int:
+    def embed_fragments(self, fragments: Sequence[Fragment], limit: int | None = None) -> int:
         """Embed just these fragments' texts if they lack a vector: the text being written goes
-        ahead of any backlog."""
+        ahead of any backlog. With ``limit``, more missing texts than that are left to the backlog.
+        Returns how many texts were embedded."""
         if not fragments:
             return 0
         have = self.store.embedded_hashes(self.embedder.key, [f.text_hash for f in fragments])
         missing = {f.text_hash: f.text for f in fragments if f.text_hash not in have}
-        if missing:
-            self._embed_and_store(list(missing.items()))
+        if not missing or (limit is not None and len(missing) > limit):
+            return 0
+        self._embed_and_store(list(missing.items()))
         return len(missing)
 
     def _embed_and_store(self, batch: list[tuple[str, str]], progress=None) -> None:

@@ -14,6 +14,7 @@ called from the writer thread.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections import OrderedDict, deque
@@ -28,10 +29,11 @@ from recall_ls.core.engine import Engine
 from recall_ls.core.fragments import text_hash
 from recall_ls.core.indexing import Progress
 from recall_ls.core.session import Session
-from recall_ls.core.sources import discover
-from recall_ls.core.sources.base import ImportOptions
-from recall_ls.core.sources.notes import fragments_from_text
+from recall_ls.core.sources import NOTES, discover
+from recall_ls.core.sources.base import ImportOptions, is_excluded
+from recall_ls.core.sources.notes import fragments_from_text, is_note_path, read_file
 from recall_ls.core.store import StoreError
+from recall_ls.core.watch import Change, SourceWatcher
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,8 @@ log = logging.getLogger(__name__)
 OPEN_DOCUMENTS = "open-documents"
 # Small chunks while serving: an edit waits at most one chunk (~0.5 s on 2 cores) behind the backlog.
 LIVE_EMBED_CHUNK = 48
+# File changes are applied this many at a time, so an edit never waits behind a storm.
+FILE_SLICE = 200
 QUERY_CACHE_SIZE = 512
 
 
@@ -75,12 +79,29 @@ class _Document:
     closed: bool = False
 
 
+def _note_files_under(folder: Path, root: Path, options: ImportOptions) -> list[Path]:
+    """Note files in a folder that appeared at once (moved in): no event came for its files."""
+    found = []
+    for directory, folders, files in os.walk(folder):
+        folders[:] = [f for f in folders if not f.startswith(".") and f != "node_modules"]
+        for name in files:
+            path = Path(directory) / name
+            relative = path.relative_to(root).as_posix()
+            if is_note_path(relative) and not is_excluded(relative, options.exclude):
+                found.append(path)
+    return found
+
+
 class LiveIndex:
     def __init__(self, listener: Listener | None = None) -> None:
         self._listener = listener or (lambda event: None)
         self._wake = threading.Condition()
         self._jobs: deque[Callable[[], None]] = deque()
         self._documents: OrderedDict[str, _Document] = OrderedDict()
+        self._open_paths: set[str] = set()  # files open in the editor: their buffer is the truth
+        self._file_changes: OrderedDict[str, Change] = OrderedDict()
+        self._storm_total = 0
+        self._watcher: SourceWatcher | None = None
         self._session: Session | None = None
         self._settings: LiveSettings | None = None
         self._reported: set[tuple[str, str]] = set()
@@ -127,11 +148,27 @@ class LiveIndex:
         with self._wake:
             self._documents[uri] = _Document(path, text)
             self._documents.move_to_end(uri)
+            self._open_paths.add(path)
             self._wake.notify()
 
     def close_document(self, uri: str, path: str) -> None:
         with self._wake:
             self._documents[uri] = _Document(path, "", closed=True)
+            self._open_paths.discard(path)
+            self._wake.notify()
+
+    def file_event(self, path: str, gone: bool = False) -> None:
+        """A change the editor saw (``workspace/didChangeWatchedFiles``): same path as watchdog's."""
+        if self._watcher is not None:
+            self._watcher.event(path, gone)
+
+    def files_changed(self, changes: list[Change]) -> None:
+        """Called by the watcher with a coalesced batch; the writer applies it."""
+        with self._wake:
+            for change in changes:
+                self._file_changes.pop(change.path, None)
+                self._file_changes[change.path] = change
+            self._storm_total = max(self._storm_total, len(self._file_changes))
             self._wake.notify()
 
     def hide(self, fragment_id: str) -> None:
@@ -145,6 +182,8 @@ class LiveIndex:
             self._stopping = True
             self._cancel.set()
             self._wake.notify()
+        if self._watcher is not None:
+            self._watcher.stop()
         if self._thread.is_alive():
             self._thread.join(timeout=10)
         if self._session is not None:
@@ -204,6 +243,7 @@ class LiveIndex:
                 "model": {"name": session.embedder.spec.name, "location": session.embedder.spec.location,
                           "loaded": session.embedder.loaded},
                 "fragments": session.store.count_fragments(),
+                "embedded": session.store.count_embeddings(session.embedder.key),
                 "searchable": session.indexer.snapshot().size,
                 "hidden": len(session.store.hidden_ids()),
                 "sources": session.store.sources(),
@@ -221,20 +261,27 @@ class LiveIndex:
         while True:
             with self._wake:
                 # Documents wait while there is no session (the model is loading, or failed to).
-                while not (self._stopping or self._jobs or self._documents_due() or self._backlog_due()):
+                while not (self._stopping or self._jobs or self._documents_due() or self._files_due()
+                           or self._backlog_due()):
                     self._wake.wait()
                 if self._stopping:
                     return
                 documents: list[tuple[str, _Document]] = []
+                files: list[Change] = []
                 job = None
                 if self._documents_due():
                     documents = list(self._documents.items())
                     self._documents.clear()
+                elif self._files_due():
+                    while self._file_changes and len(files) < FILE_SLICE:
+                        files.append(self._file_changes.popitem(last=False)[1])
                 elif self._jobs:
                     job = self._jobs.popleft()
             try:
                 if documents:
                     self._apply_documents(documents)
+                elif files:
+                    self._apply_file_changes(files)
                 elif job is not None:
                     job()
                 else:
@@ -245,6 +292,10 @@ class LiveIndex:
 
     def _documents_due(self) -> bool:
         return bool(self._documents) and self._session is not None
+
+    def _files_due(self) -> bool:
+        # While sources are read from scratch (a job is queued), the read covers the changes too.
+        return bool(self._file_changes) and self._session is not None
 
     def _backlog_due(self) -> bool:
         return self._backlog and not self._cancel.is_set() and self._session is not None
@@ -291,6 +342,7 @@ class LiveIndex:
                 for error in summary.errors:
                     self._problem(summary.path, error)
             self._emit(LiveEvent("changed"))
+        self._watch(discovered, settings.import_options)
         self._backlog = True
         self._cancel.clear()
         self._backlog_total = session.store.count_missing_embeddings(session.embedder.key)
@@ -321,6 +373,65 @@ class LiveIndex:
             self._emit(LiveEvent("changed"))
         self._set_progress(None)
         self._set_state("ready")
+
+    def _watch(self, discovered: list[tuple[Path, str]], options: ImportOptions) -> None:
+        if self._watcher is None:
+            self._watcher = SourceWatcher(self.files_changed)
+        for problem in self._watcher.watch(discovered, options):
+            self._problem(str(discovered[0][0]) if discovered else "", problem)
+
+    def _apply_file_changes(self, changes: list[Change]) -> None:
+        """Re-read what changed on disk: a note file alone, an archive whole. Only texts that are
+        new are embedded (a moved or unchanged paragraph keeps its vector)."""
+        session, settings = self._session, self._settings
+        assert session is not None and settings is not None
+        remaining = len(self._file_changes)
+        if self._storm_total > FILE_SLICE:
+            done = self._storm_total - remaining
+            self._set_progress(Progress("reading", done, self._storm_total, f"{done}/{self._storm_total} changed files"))
+        touched = []
+        for source in sorted({c.source for c in changes if c.kind != NOTES}):
+            for summary in session.indexer.read_sources(Path(source), settings.import_options):
+                for error in summary.errors:
+                    self._problem(summary.path, error)
+        for change in changes:
+            if change.kind == NOTES and change.path not in self._open_paths:
+                touched += self._apply_note_change(session, settings, change)
+        # A saved note is findable at once; a storm of new texts goes to the backlog, in chunks.
+        session.indexer.embed_fragments(touched, limit=2 * LIVE_EMBED_CHUNK)
+        if not remaining:
+            self._storm_total = 0
+        if session.store.count_missing_embeddings(session.embedder.key):
+            if not self._backlog:
+                self._backlog = True
+                self._backlog_total = self._backlog_done = 0
+                self._set_state("indexing")
+        elif not remaining:
+            self._set_progress(None)
+        self._emit(LiveEvent("changed"))
+
+    def _apply_note_change(self, session: Session, settings: LiveSettings, change: Change) -> list:
+        root = Path(change.source)
+        if change.folder:
+            if change.gone:
+                paths = session.store.paths_under(change.source, change.path)
+                session.indexer.apply(change.source, [], only_paths=paths)
+                return []
+            touched = []
+            for path in _note_files_under(Path(change.path), root, settings.import_options):
+                touched += self._apply_note_change(session, settings, Change(change.source, NOTES, str(path)))
+            return touched
+        path = Path(change.path)
+        if change.gone or not path.exists():
+            session.indexer.apply(change.source, [], only_paths=[change.path])
+            return []
+        note = read_file(path, root, settings.import_options)
+        for problem in note.problems:
+            self._problem(problem.path, problem.message)
+        # A note that became unreadable, too large or excluded leaves the index.
+        state = [note.state] if note.state else []
+        session.indexer.apply(change.source, note.fragments, state, only_paths=[change.path])
+        return note.fragments
 
     def _apply_documents(self, documents: list[tuple[str, _Document]]) -> None:
         session, settings = self._session, self._settings

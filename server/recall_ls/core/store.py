@@ -238,6 +238,16 @@ class Store:
             for p, k, at, r, n in rows
         ]
 
+    def paths_under(self, source: str, folder: str) -> list[str]:
+        """Files of ``source`` with fragments under ``folder`` (a folder that was deleted or moved)."""
+        prefix = folder.rstrip("/") + "/"
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT DISTINCT path FROM fragments WHERE source = ? AND substr(path, 1, ?) = ?",
+                (source, len(prefix), prefix),
+            ).fetchall()
+        return [r[0] for r in rows]
+
     def file_states(self, source: str) -> dict[str, FileState]:
         with self._lock:
             rows = self._db.execute("SELECT path, size, mtime_ns FROM files WHERE source = ?", (source,)).fetchall()

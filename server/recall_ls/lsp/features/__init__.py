@@ -19,7 +19,9 @@ def register_all(server: RecallServer) -> None:
         lifecycle,
         related,
         symbols,
+        watched_files,
     )
 
-    for module in (lifecycle, documents, related, hover, completion, inline_completion, code_lens, symbols, commands):
+    for module in (lifecycle, documents, related, hover, completion, inline_completion, code_lens, symbols, commands,
+                   watched_files):
         module.register(server)

@@ -13,6 +13,7 @@ from lsprotocol import types
 from recall_ls import __version__
 
 from recall_ls.lsp.config import read_workspace_file
+from recall_ls.lsp.features.watched_files import register_watchers
 from recall_ls.lsp.server import RecallServer, log, uri_to_path
 
 
@@ -39,6 +40,7 @@ def register(server: RecallServer) -> None:
         ls.apply_layers()
         log.info("Recall %s starting; index in %s", __version__, ls.settings().index_dir)
         ls.live.start(ls.settings())
+        await register_watchers(ls)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(ls: RecallServer, params: types.DidChangeConfigurationParams) -> None:

@@ -1,0 +1,363 @@
+// End-to-end test of the Recall extension in real VS Code: code-server (VS Code's workbench and a Node
+// extension host) driven through Debian's chromium by playwright-core.
+//
+// A throwaway workspace indexes a copy of the example Twitter archive and notes. The test opens a
+// Markdown file, types a paragraph, and checks what a writer would see: the Recall panel listing a
+// related tweet, the hover, a completion item that inserts the tweet, a code lens, the status bar,
+// the search QuickPick and the status report. Every check waits on the DOM (no sleeps as verdicts);
+// screenshots go to test-artifacts/vscode/.
+//
+// Run: node --test tests/editors/vscode/e2e.test.mjs (clients/vscode/scripts/test.sh installs and
+// builds everything it needs first). Environment overrides: RECALL_CODE_SERVER, RECALL_VSIX,
+// RECALL_LS, CHROMIUM, RECALL_E2E_KEEP=1 (keep the temporary folder).
+
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '../../..');
+const CLIENT = path.join(REPO, 'clients/vscode');
+const CODE_SERVER = process.env.RECALL_CODE_SERVER || path.join(CLIENT, '.e2e/code-server/node_modules/.bin/code-server');
+const VSIX = process.env.RECALL_VSIX || path.join(CLIENT, 'recall.vsix');
+const RECALL_LS = process.env.RECALL_LS || path.join(REPO, '.venv/bin/recall-ls');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ARTIFACTS = path.join(REPO, 'test-artifacts/vscode');
+const { chromium } = createRequire(path.join(CLIENT, 'package.json'))('playwright-core');
+
+// Generous: the model loads in ~6 s on 2 cores, and other test suites may share the machine.
+const SERVER_READY_MS = 180_000;
+const UI_MS = 30_000;
+const RELATED_MS = 60_000;
+
+// A paraphrase of the example tweet "Reading old notebooks is humbling: I had the same idea three
+// times and forgot it twice."
+const PARAGRAPH = 'Going back through my old journals, I found the same thought written down several times.';
+const TWEET = 'same idea three times';
+const SEARCH = 'When something breaks, the message should tell me what went wrong and how I can fix it.';
+const SEARCH_HIT = 'A good error message';
+
+let run; // temporary folders
+let codeServer; // the code-server child (its own process group)
+let context; // the browser
+let page;
+
+/** Monaco draws spaces as U+00A0. */
+const plain = (text) => text.replace(/\u00a0/g, ' ');
+
+async function shot(name) {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(url, child, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`code-server exited with ${child.exitCode}; see ${ARTIFACTS}/code-server.log`);
+    }
+    try {
+      const response = await fetch(url);
+      if (response.ok) {
+        return;
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`code-server did not answer ${url} within ${timeoutMs} ms`);
+}
+
+function writeJson(file, value) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(value, null, 2));
+}
+
+/** The Recall panel's content: a webview (an iframe inside an iframe). */
+function panel() {
+  return page.frameLocator('iframe.webview[src*="extensionId=recall-ls.recall"]').frameLocator('#active-frame');
+}
+
+async function runCommand(title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: UI_MS });
+  await input.fill('>' + title);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: UI_MS });
+  await page.keyboard.press('Enter');
+}
+
+async function focusEditorAtEnd() {
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+End');
+}
+
+/** Saves the editor and waits until draft.md on disk matches (what the lines on screen show is wrapped). */
+async function savedDraft(pattern) {
+  await page.keyboard.press('Control+S');
+  const file = path.join(run.workspace, 'draft.md');
+  const deadline = Date.now() + UI_MS;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = fs.readFileSync(file, 'utf8');
+    if (pattern.test(text)) {
+      return text;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.match(text, pattern);
+  return text;
+}
+
+function collectLogs() {
+  if (!run) {
+    return;
+  }
+  // The Recall output channel and the extension host log, for whoever debugs a failure.
+  const logs = path.join(run.userData, 'logs');
+  const wanted = (name) => /Recall\.log$|exthost\.log$|remoteagent\.log$/.test(name);
+  const walk = (dir) => {
+    for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        walk(full);
+      } else if (wanted(entry.name)) {
+        fs.copyFileSync(full, path.join(ARTIFACTS, entry.name));
+      }
+    }
+  };
+  walk(logs);
+}
+
+describe('Recall in VS Code (code-server)', { timeout: 600_000 }, () => {
+  before(async () => {
+    for (const [what, file] of [['code-server', CODE_SERVER], ['the extension package', VSIX], ['recall-ls', RECALL_LS], ['chromium', CHROMIUM]]) {
+      assert.ok(fs.existsSync(file), `${what} not found at ${file} (clients/vscode/scripts/test.sh installs it)`);
+    }
+    fs.rmSync(ARTIFACTS, { recursive: true, force: true });
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'recall-vscode-e2e-'));
+    run = {
+      root,
+      workspace: path.join(root, 'workspace'),
+      corpus: path.join(root, 'corpus'),
+      index: path.join(root, 'index'),
+      userData: path.join(root, 'user-data'),
+      extensions: path.join(root, 'extensions'),
+      profile: path.join(root, 'chromium'),
+    };
+    fs.cpSync(path.join(REPO, 'examples/twitter-archive'), path.join(run.corpus, 'twitter-archive'), { recursive: true });
+    fs.cpSync(path.join(REPO, 'examples/notes'), path.join(run.corpus, 'notes'), { recursive: true });
+    writeJson(path.join(run.workspace, '.vscode/settings.json'), {
+      'recall.sources': [path.join(run.corpus, 'twitter-archive'), path.join(run.corpus, 'notes')],
+      'recall.indexDir': run.index,
+      'recall.server.path': RECALL_LS,
+      'recall.trace.server': 'messages', // the protocol trace lands in Recall.log, kept with the screenshots
+    });
+    fs.writeFileSync(path.join(run.workspace, 'draft.md'), '# Draft\n\n');
+    writeJson(path.join(run.userData, 'User/settings.json'), {
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'workbench.enableExperiments': false,
+      'security.workspace.trust.enabled': false,
+      'editor.hover.delay': 100,
+      'editor.minimap.enabled': false,
+      'chat.disableAIFeatures': true,
+      'telemetry.telemetryLevel': 'off',
+      'extensions.autoCheckUpdates': false,
+      'extensions.ignoreRecommendations': true,
+      'update.mode': 'none',
+      'window.commandCenter': false,
+    });
+    const env = {
+      ...process.env,
+      XDG_CONFIG_HOME: path.join(root, 'xdg/config'),
+      XDG_DATA_HOME: path.join(root, 'xdg/data'),
+      XDG_CACHE_HOME: path.join(root, 'xdg/cache'),
+      XDG_STATE_HOME: path.join(root, 'xdg/state'),
+      TMPDIR: path.join(root, 'tmp'),
+    };
+    fs.mkdirSync(env.TMPDIR, { recursive: true });
+    const dirs = ['--user-data-dir', run.userData, '--extensions-dir', run.extensions];
+    const install = spawnSync(CODE_SERVER, ['--install-extension', VSIX, '--force', ...dirs], { env, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(install.status, 0, `installing the extension failed:\n${install.stdout}\n${install.stderr}`);
+
+    const port = await freePort();
+    const log = fs.openSync(path.join(ARTIFACTS, 'code-server.log'), 'w');
+    codeServer = spawn(
+      CODE_SERVER,
+      [
+        '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', ...dirs,
+        '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+        '--disable-getting-started-override', '--ignore-last-opened', run.workspace,
+      ],
+      { env, detached: true, stdio: ['ignore', log, log] },
+    );
+    await waitForHealth(`http://127.0.0.1:${port}/healthz`, codeServer, 60_000);
+
+    context = await chromium.launchPersistentContext(run.profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1440, height: 900 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(UI_MS);
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(run.workspace)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+    await page.locator('.explorer-folders-view, .part.sidebar').first().waitFor({ timeout: 120_000 });
+  });
+
+  after(async () => {
+    try {
+      if (page) {
+        await shot('99-last').catch(() => {});
+      }
+      await context?.close().catch(() => {});
+    } finally {
+      if (codeServer && codeServer.exitCode === null) {
+        try {
+          process.kill(-codeServer.pid, 'SIGTERM'); // code-server, its extension host and recall-ls
+        } catch {
+          // already gone
+        }
+        const deadline = Date.now() + 5000;
+        while (Date.now() < deadline && codeServer.exitCode === null) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        try {
+          process.kill(-codeServer.pid, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }
+      collectLogs();
+      if (run && !process.env.RECALL_E2E_KEEP) {
+        fs.rmSync(run.root, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it('opens a Markdown file and the Recall panel', async () => {
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('draft.md');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'draft.md' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.tab.active', { hasText: 'draft.md' }).waitFor();
+    await page.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'Draft' }).waitFor();
+
+    await page.locator('.activitybar [aria-label^="Recall"]').first().click();
+    // Before anything is written the panel has its empty state.
+    await panel().locator('.empty, .items').first().waitFor({ timeout: RELATED_MS });
+    await shot('01-panel-empty');
+  });
+
+  it('shows the status bar item with the fragment count once indexed', async () => {
+    const item = page.locator('.statusbar-item', { hasText: /Recall \d+/ });
+    await item.first().waitFor({ timeout: SERVER_READY_MS });
+    assert.match(await item.first().innerText(), /Recall \d+/);
+  });
+
+  it('lists a related tweet in the Recall panel while the user types', async () => {
+    await focusEditorAtEnd();
+    await page.keyboard.type(PARAGRAPH, { delay: 10 });
+    const row = panel().locator('.item', { hasText: TWEET });
+    await row.first().waitFor({ timeout: RELATED_MS });
+    const meta = plain(await row.first().locator('.meta').innerText());
+    assert.match(meta, /2024-06-25/);
+    assert.match(meta, /tweet/);
+    assert.match(meta, /0\.\d\d/);
+    await panel().locator('.context', { hasText: 'draft.md:3' }).waitFor();
+    await shot('02-panel-related');
+  });
+
+  it('shows the related tweet in the hover', async () => {
+    await page.locator('.editor-instance .monaco-editor .view-line', { hasText: 'old journals' }).first().click();
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    const hover = page.locator('.monaco-hover', { hasText: TWEET });
+    await hover.first().waitFor({ state: 'visible', timeout: RELATED_MS });
+    assert.match(plain(await hover.first().innerText()), /Recall · \d+ related/);
+    await shot('03-hover');
+    await page.keyboard.press('Escape');
+  });
+
+  it('shows a code lens that opens the panel with its items', async () => {
+    const lens = page.locator('.codelens-decoration', { hasText: /\d+ related/ });
+    await lens.first().waitFor({ timeout: RELATED_MS });
+    assert.match(plain(await lens.first().innerText()), /\d+ related · "/);
+    await shot('04-codelens');
+    await lens.first().locator('a', { hasText: 'related' }).first().click();
+    await panel().locator('.item', { hasText: TWEET }).first().waitFor({ timeout: UI_MS });
+  });
+
+  it('offers the tweet as a completion item that inserts its text', async () => {
+    await focusEditorAtEnd();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' ', { delay: 10 });
+    await page.keyboard.press('Control+Space');
+    const row = page.locator('.suggest-widget .monaco-list-row', { hasText: 'Reading old notebooks' });
+    await row.first().waitFor({ state: 'visible', timeout: RELATED_MS });
+    await shot('05-completion');
+    await row.first().click();
+    await savedDraft(/several times\. Reading old notebooks is humbling: I had the same idea three times and forgot it twice\.\n/);
+    await shot('06-completion-inserted');
+  });
+
+  it('inserts a fragment from the panel as a quote', async () => {
+    await focusEditorAtEnd();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Error messages should say what went wrong and how to fix it.', { delay: 10 });
+    const row = panel().locator('.item', { hasText: SEARCH_HIT });
+    await row.first().waitFor({ timeout: RELATED_MS });
+    await row.first().locator('button[data-format="quote"]').click();
+    await savedDraft(/fix it\.\n\n> A good error message says what happened, why, and what to do next\. Most say none of the three\.\n>\n> — \d{4}-\d\d-\d\d · \[source\]\(https:\/\/x\.com\/sample_writer\/status\/\d+\)\n/);
+    await shot('07-panel-quote-inserted');
+  });
+
+  it('follows the cursor back to the first paragraph', async () => {
+    await page.locator('.editor-instance .monaco-editor .view-line', { hasText: 'old journals' }).first().click();
+    await panel().locator('.context', { hasText: 'draft.md:3' }).waitFor({ timeout: RELATED_MS });
+    await panel().locator('.item', { hasText: TWEET }).first().waitFor();
+  });
+
+  it('searches past writing from the QuickPick', async () => {
+    await runCommand('Recall: Search Past Writing');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(SEARCH);
+    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: SEARCH_HIT });
+    await row.first().waitFor({ timeout: RELATED_MS });
+    await shot('08-search');
+    await page.keyboard.press('Escape');
+  });
+
+  it('shows the status report', async () => {
+    await runCommand('Recall: Show Status');
+    const preview = page.frameLocator('iframe.webview[src*="markdown-language-features"]').frameLocator('#active-frame');
+    await preview.locator('h1', { hasText: 'Recall status' }).waitFor({ timeout: UI_MS });
+    await preview.locator('td', { hasText: 'twitter' }).first().waitFor();
+    await shot('09-status');
+  });
+});
