@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sqlite3
 import sys
 import time
 from collections.abc import Sequence
@@ -75,15 +76,22 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
+    from recall_ls.core.embed import ModelError
+
     session = _session(args, build_jobs=-1)
     bar = _ProgressLine(enabled=not args.quiet)
     started = time.monotonic()
+    if session.store.read_only:
+        raise _ReportedError(f"{session.store.index_dir} is read-only: cannot index into it")
     try:
         result = session.indexer.index([Path(p) for p in args.paths], _import_options(args), bar.update)
-    except Exception as exc:
+    except (sqlite3.OperationalError, OSError) as exc:
+        raise _ReportedError(f"{session.store.index_dir}: cannot write the index: {exc}; what was stored is kept") from exc
+    except ModelError as exc:
         raise _ReportedError(str(exc)) from exc
     finally:
         bar.close()
+    _warn(session.indexer.problems)
     summaries = result.sources
     total = session.store.count_fragments()
     if args.json:
@@ -176,9 +184,16 @@ def _session(args: argparse.Namespace, build_jobs: int = 1):
     from recall_ls.core.store import StoreError
 
     try:
-        return Session(_index_dir(args), args.model, args.device, build_jobs=build_jobs)
+        session = Session(_index_dir(args), args.model, args.device, build_jobs=build_jobs)
     except (StoreError, ModelError) as exc:
         raise _ReportedError(str(exc)) from exc
+    _warn(session.problems)
+    return session
+
+
+def _warn(problems: list[str]) -> None:
+    for problem in problems:
+        print(f"recall-ls: warning: {problem}", file=sys.stderr)
 
 
 def _ready_session(args: argparse.Namespace):
@@ -191,6 +206,7 @@ def _ready_session(args: argparse.Namespace):
         session.ready()
     except ModelError as exc:
         raise _ReportedError(str(exc)) from exc
+    _warn(session.indexer.problems)
     return session
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from recall_ls.core.failpoints import failpoint
 from recall_ls.core.store import now_iso
 
 log = logging.getLogger(__name__)
@@ -133,6 +134,7 @@ class AnnFiles:
     def __init__(self, folder: Path, dim: int) -> None:
         self.folder = Path(folder)
         self.dim = dim
+        self.problem: str | None = None  # why the last load found the index unusable, for the user
 
     def manifest(self) -> dict | None:
         try:
@@ -140,7 +142,8 @@ class AnnFiles:
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as exc:
-            log.warning("%s: unreadable index manifest (%s); the index will be rebuilt", self.folder / MANIFEST, exc)
+            self.problem = f"{self.folder / MANIFEST}: unreadable ({exc}); the search index is rebuilt"
+            log.warning("%s", self.problem)
             return None
 
     def load(self, search_k: int = ANN_SEARCH_K) -> AnnTier | None:
@@ -163,7 +166,8 @@ class AnnFiles:
             if annoy.get_n_items() != len(nums) or len(nums) != manifest["count"]:
                 raise ValueError(f"{ann_path.name} holds {annoy.get_n_items()} items, expected {manifest['count']}")
         except (OSError, ValueError, KeyError) as exc:
-            log.warning("%s: the index is damaged (%s); it will be rebuilt", ann_path, exc)
+            self.problem = f"{ann_path}: the search index is damaged ({exc}); it is rebuilt from the store"
+            log.warning("%s", self.problem)
             return None
         return AnnTier(annoy, nums, generation, manifest.get("built_at", ""), search_k)
 
@@ -191,9 +195,11 @@ class AnnFiles:
         annoy.save(str(temporary), prefault=False)
         annoy.unload()
         _fsync(temporary)
+        failpoint("annoy-saved")
         os.replace(temporary, ann_path)
         nums = np.concatenate(all_nums) if all_nums else np.empty(0, dtype=np.int64)
         _atomic_write(nums_path, lambda handle: np.save(handle, nums, allow_pickle=False))
+        failpoint("annoy-before-manifest")
         manifest = {
             "generation": generation,
             "count": int(len(nums)),

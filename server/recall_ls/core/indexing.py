@@ -9,6 +9,7 @@ annoy tier is rebuilt when the fresh tier has grown.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 from collections.abc import Callable, Sequence
@@ -19,6 +20,7 @@ import numpy as np
 
 from recall_ls.core import sources
 from recall_ls.core.embed import Embedder
+from recall_ls.core.failpoints import failpoint
 from recall_ls.core.fragments import Fragment
 from recall_ls.core.index import ANN_MIN_ITEMS, ANN_TREES, AnnFiles, VectorIndex
 from recall_ls.core.sources.base import FileState, ImportOptions, SourceReport
@@ -105,12 +107,14 @@ class Indexer:
         self,
         store: Store,
         embedder: Embedder,
-        ann_min_items: int = ANN_MIN_ITEMS,
+        ann_min_items: int | None = None,
         build_jobs: int = 1,
     ) -> None:
         self.store = store
         self.embedder = embedder
-        self.ann_min_items = ann_min_items
+        # RECALL_ANN_MIN_ITEMS lowers the size at which annoy is built (tests of the build path).
+        self.ann_min_items = ann_min_items or int(os.environ.get("RECALL_ANN_MIN_ITEMS", ANN_MIN_ITEMS))
+        self.problems: list[str] = []  # found while opening: tell the user once
         self.build_jobs = build_jobs
         self._snapshot: VectorIndex | None = None
         # Guards the snapshot swap: an annoy build runs outside it and merges in at the end.
@@ -139,6 +143,8 @@ class Indexer:
         """Load the saved annoy tier and put every other stored vector in the fresh tier."""
         model, dim = self.embedder.key, self.embedder.dim
         ann = self.ann_files.load()
+        if self.ann_files.problem:
+            self.problems.append(self.ann_files.problem)
         embedded = self.store.embedded_nums(model)
         missing = np.setdiff1d(embedded, ann.nums, assume_unique=True) if ann else embedded
         nums, vectors = self.store.vectors_for_nums(model, dim, missing.tolist())
@@ -235,6 +241,7 @@ class Indexer:
         hashes = [h for h, _ in batch]
         vectors = self.embedder.encode([t for _, t in batch], progress)
         self.store.put_embeddings(model, hashes, vectors)
+        failpoint("after-embedding-chunk")
         nums, stored = self.store.vectors_for_hashes(model, self.embedder.dim, hashes)
         self._update(lambda index: index.with_fresh(nums, stored.copy()))
 
@@ -242,7 +249,7 @@ class Indexer:
 
     def needs_build(self) -> bool:
         index = self.snapshot()
-        if index.size < self.ann_min_items:
+        if index.size < self.ann_min_items or self.store.read_only:
             return False
         ann_size = len(index.ann.nums) if index.ann else 0
         return ann_size == 0 or len(index.fresh_nums) >= max(REBUILD_FRESH_MIN, REBUILD_FRESH_SHARE * ann_size)

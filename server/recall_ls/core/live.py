@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import threading
 import time
 from collections import OrderedDict, deque
@@ -286,9 +287,21 @@ class LiveIndex:
                     job()
                 else:
                     self._embed_backlog_chunk()
+            except (sqlite3.OperationalError, OSError) as exc:
+                self._write_failed(exc)
             except Exception as exc:  # the writer must outlive any one failure
                 log.exception("recall writer: %s", exc)
                 self._problem("recall", f"internal error: {exc}")
+
+    def _write_failed(self, exc: Exception) -> None:
+        """The disk is full or the folder read-only: say so once, stop retrying the backlog, and
+        keep answering from what is indexed. Edits are still tried (cheap) in case space comes back."""
+        self._backlog = False
+        where = self._session.store.index_dir if self._session else "the index folder"
+        reason = getattr(exc, "strerror", None) or str(exc)
+        self._problem(str(where), f"cannot write the index ({reason}); Recall keeps serving what is indexed")
+        self._set_progress(None)
+        self._set_state("ready")
 
     def _documents_due(self) -> bool:
         return bool(self._documents) and self._session is not None
@@ -321,7 +334,12 @@ class LiveIndex:
             self._query_cache.clear()
         self._session = session
         self.last_error = None
+        for problem in session.problems:
+            self._problem(str(settings.index_dir), problem)
         self._emit(LiveEvent("changed"))
+        if session.store.read_only:
+            self._set_state("ready")  # serve what is there; nothing can be added
+            return
         self._read_sources()
 
     def _read_sources(self) -> None:

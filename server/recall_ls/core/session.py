@@ -10,14 +10,14 @@ from pathlib import Path
 from recall_ls.core.embed import Embedder, resolve_model
 from recall_ls.core.engine import Engine
 from recall_ls.core.indexing import Indexer
-from recall_ls.core.store import Store
+from recall_ls.core.store import open_store
 
 
 class Session:
     """Opening one is cheap (the store); the model loads on first use or in ``ready()``."""
 
     def __init__(self, index_dir: Path, model: str | None = None, device: str = "auto", build_jobs: int = 1) -> None:
-        self.store = Store(index_dir)
+        self.store, self.problems = open_store(index_dir)
         self.embedder = Embedder(resolve_model(model), device=device)
         self.indexer = Indexer(self.store, self.embedder, build_jobs=build_jobs)
         self._hidden: frozenset[str] = frozenset(self.store.hidden_ids())
@@ -28,6 +28,7 @@ class Session:
         self.embedder.load()
         if not self.indexer.is_open:
             self.indexer.open()
+            self.problems += self.indexer.problems
 
     def hide(self, fragment_id: str) -> None:
         """Never show this fragment again (persisted)."""

@@ -19,9 +19,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import numpy as np
 
+from recall_ls.core.failpoints import failpoint
 from recall_ls.core.fragments import Fragment
 from recall_ls.core.sources.base import FileState
 
@@ -115,16 +117,22 @@ class Store:
     so one connection is enough and keeps SQLite's locking out of the picture.
     """
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, read_only: bool = False) -> None:
         self.index_dir = Path(index_dir)
         self.path = self.index_dir / DB_NAME
+        self.read_only = read_only
         self._lock = threading.RLock()
         try:
-            ensure_private_dir(self.index_dir)
-            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
+            if read_only:
+                # immutable: no -shm or -wal files are created, so a read-only folder still opens.
+                uri = f"file:{quote(str(self.path))}?mode=ro&immutable=1"
+                self._db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+            else:
+                ensure_private_dir(self.index_dir)
+                self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.executescript(_SCHEMA)
             self._check_schema_version()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
@@ -139,9 +147,9 @@ class Store:
 
     def _check_schema_version(self) -> None:
         row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if row is None:
+        if row is None and not self.read_only:
             self._db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-        elif int(row[0]) != SCHEMA_VERSION:
+        elif row is not None and int(row[0]) != SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: store schema version {row[0]}, this Recall reads version {SCHEMA_VERSION}; "
                 "move the index folder away to rebuild it"
@@ -204,6 +212,7 @@ class Store:
                 else:
                     self._update_fields(old[0], source, fragment)
             self._delete_nums(removed)
+            failpoint("store-mid-transaction")
             for state in files:
                 self._db.execute(
                     "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
@@ -426,10 +435,38 @@ class Store:
         with self._lock:
             return {r[0] for r in self._db.execute("SELECT id FROM hidden")}
 
+    def salvage_embeddings(self, damaged: Path) -> int:
+        """Copy every embedding that can still be read from a damaged database; returns how many."""
+        kept = 0
+        try:
+            source = sqlite3.connect(f"file:{quote(str(damaged))}?mode=ro", uri=True)
+        except sqlite3.DatabaseError:
+            return 0
+        try:
+            cursor = source.execute("SELECT model, text_hash, vector FROM embeddings")
+            while True:
+                try:
+                    rows = cursor.fetchmany(1000)
+                except sqlite3.DatabaseError:
+                    break  # the rest of the table is in damaged pages
+                if not rows:
+                    break
+                with self._lock, self._transaction():
+                    self._db.executemany("INSERT OR IGNORE INTO embeddings VALUES (?, ?, ?)", rows)
+                kept += len(rows)
+        except sqlite3.DatabaseError:
+            pass
+        finally:
+            source.close()
+        return kept
+
     def integrity_problem(self) -> str | None:
         """None when SQLite's quick check passes, else what it found."""
-        with self._lock:
-            result = self._db.execute("PRAGMA quick_check").fetchone()[0]
+        try:
+            with self._lock:
+                result = self._db.execute("PRAGMA quick_check").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            return str(exc)
         return None if result == "ok" else result
 
 
@@ -468,6 +505,58 @@ def _dump_meta(meta: dict) -> str:
 def _row_to_fragment(row: tuple) -> Fragment:
     _num, fid, source, kind, path, line_start, line_end, url, created_at, title, text, meta = row
     return Fragment(fid, kind, text, source, path, line_start, line_end, url, created_at, title, json.loads(meta))
+
+
+def open_store(index_dir: Path) -> tuple[Store, list[str]]:
+    """Open the store, recovering from what can go wrong on disk. Returns the store and what the
+    user must be told (once):
+
+    - a damaged database is moved aside, a new one created, and the embeddings that can still be
+      read are copied over (fragments come back from the sources, which are the truth);
+    - a read-only index folder opens read-only: what is indexed is served, nothing is added.
+    """
+    index_dir = Path(index_dir)
+    path = index_dir / DB_NAME
+    try:
+        store = Store(index_dir)
+    except StoreError as exc:
+        if "schema version" in str(exc):
+            raise
+        if path.exists() and not _writable(index_dir):
+            store = Store(index_dir, read_only=True)
+            return store, [f"{index_dir}: the index folder is read-only; Recall serves what is indexed and cannot add to it"]
+        if not path.exists():
+            raise
+        return _rebuild_damaged(index_dir, str(exc.__cause__ or exc))
+    damage = store.integrity_problem()
+    if damage is None:
+        return store, []
+    store.close()
+    return _rebuild_damaged(index_dir, damage)
+
+
+def _writable(folder: Path) -> bool:
+    probe = folder / f".recall-write-probe-{os.getpid()}"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+        return True
+    except OSError:
+        return False
+
+
+def _rebuild_damaged(index_dir: Path, damage: str) -> tuple[Store, list[str]]:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    aside = index_dir / f"{DB_NAME}.damaged-{stamp}"
+    for suffix in ("", "-wal", "-shm"):
+        source = index_dir / (DB_NAME + suffix)
+        if source.exists():
+            os.replace(source, Path(str(aside) + suffix))
+    store = Store(index_dir)
+    kept = store.salvage_embeddings(aside)
+    message = (f"{index_dir / DB_NAME}: the index store was damaged ({damage}); it was moved to {aside.name} "
+               f"and is rebuilt from your sources ({kept} embeddings could be kept)")
+    return store, [message]
 
 
 def ensure_private_dir(path: Path) -> None:

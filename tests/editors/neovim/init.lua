@@ -14,6 +14,7 @@ local workspace = assert(env.RECALL_TEST_WORKSPACE, 'RECALL_TEST_WORKSPACE is no
 
 vim.opt.runtimepath:prepend(assert(env.RECALL_CLIENT_DIR, 'RECALL_CLIENT_DIR is not set'))
 vim.o.swapfile = false
+vim.o.showmode = false
 vim.o.shortmess = vim.o.shortmess .. 'I'
 
 local options = {
@@ -110,6 +111,17 @@ function t.keys(keys)
   vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes(keys, true, false, true), 'mtx', false)
 end
 
+---Moves the cursor of a window and fires `CursorMoved` there, as the main loop would once the test
+---gave control back (a test runs inside one callback, so Neovim never gets to it on its own).
+---@param win integer
+---@param row integer
+function t.move(win, row)
+  vim.api.nvim_win_set_cursor(win, { row, 0 })
+  vim.api.nvim_win_call(win, function()
+    vim.api.nvim_exec_autocmds('CursorMoved', { buffer = vim.api.nvim_win_get_buf(win) })
+  end)
+end
+
 ---The buffers shown in floating windows.
 function t.floats()
   local out = {}
@@ -163,7 +175,11 @@ local function stop_clients()
 end
 
 local function lsp_log_tail()
-  local lines = vim.fn.readfile(vim.lsp.get_log_path())
+  local path = vim.lsp.get_log_path()
+  if vim.fn.filereadable(path) == 0 then
+    return '(empty)'
+  end
+  local lines = vim.fn.readfile(path)
   return table.concat(vim.list_slice(lines, math.max(1, #lines - 30)), '\n')
 end
 
@@ -175,13 +191,18 @@ vim.api.nvim_create_autocmd('VimEnter', {
       local ok, err = xpcall(function()
         local run = assert(dofile(case), case .. ' must return a function')
         run(t)
+        local messages = vim.api.nvim_exec2('messages', { output = true }).output
+        t.expect(not messages:find('Error', 1, true), 'errors were shown:\n%s', messages)
       end, debug.traceback)
-      if ok then
-        t.log('PASS %s', vim.fs.basename(case))
-      else
-        t.log('FAIL %s\n%s\n-- lsp.log (tail) --\n%s', vim.fs.basename(case), err, lsp_log_tail())
-      end
-      pcall(stop_clients)
+      -- Whatever happens from here on, Neovim must exit: a headless nvim left running hangs the test.
+      pcall(function()
+        if ok then
+          t.log('PASS %s', vim.fs.basename(case))
+        else
+          t.log('FAIL %s\n%s\n-- lsp.log (tail) --\n%s', vim.fs.basename(case), err, lsp_log_tail())
+        end
+        stop_clients()
+      end)
       vim.cmd((ok and 'cquit 0' or 'cquit 1'))
     end)
   end,

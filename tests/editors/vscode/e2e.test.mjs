@@ -40,6 +40,7 @@ const RELATED_MS = 60_000;
 // times and forgot it twice."
 const PARAGRAPH = 'Going back through my old journals, I found the same thought written down several times.';
 const TWEET = 'same idea three times';
+const SECOND = 'Error messages should say what went wrong and how to fix it.';
 const SEARCH = 'When something breaks, the message should tell me what went wrong and how I can fix it.';
 const SEARCH_HIT = 'A good error message';
 
@@ -126,24 +127,42 @@ async function savedDraft(pattern) {
   return text;
 }
 
+/** Polls the Recall output channel's log file until it matches. */
+async function recallLog(pattern, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = findFiles(path.join(run.userData, 'logs'), /Recall\.log$/).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    if (pattern.test(text)) {
+      return text;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.match(text, pattern);
+  return text;
+}
+
+function findFiles(dir, pattern) {
+  const found = [];
+  for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      found.push(...findFiles(full, pattern));
+    } else if (pattern.test(entry.name)) {
+      found.push(full);
+    }
+  }
+  return found;
+}
+
 function collectLogs() {
   if (!run) {
     return;
   }
-  // The Recall output channel and the extension host log, for whoever debugs a failure.
-  const logs = path.join(run.userData, 'logs');
-  const wanted = (name) => /Recall\.log$|exthost\.log$|remoteagent\.log$/.test(name);
-  const walk = (dir) => {
-    for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        walk(full);
-      } else if (wanted(entry.name)) {
-        fs.copyFileSync(full, path.join(ARTIFACTS, entry.name));
-      }
-    }
-  };
-  walk(logs);
+  // The Recall output channel and the extension host logs, for whoever debugs a failure.
+  for (const file of findFiles(path.join(run.userData, 'logs'), /Recall\.log$|exthost\.log$|remoteagent\.log$/)) {
+    fs.copyFileSync(file, path.join(ARTIFACTS, path.basename(file)));
+  }
 }
 
 describe('Recall in VS Code (code-server)', { timeout: 600_000 }, () => {
@@ -302,44 +321,78 @@ describe('Recall in VS Code (code-server)', { timeout: 600_000 }, () => {
     await page.keyboard.press('Escape');
   });
 
-  it('shows a code lens that opens the panel with its items', async () => {
-    const lens = page.locator('.codelens-decoration', { hasText: /\d+ related/ });
-    await lens.first().waitFor({ timeout: RELATED_MS });
-    assert.match(plain(await lens.first().innerText()), /\d+ related · "/);
-    await shot('04-codelens');
-    await lens.first().locator('a', { hasText: 'related' }).first().click();
-    await panel().locator('.item', { hasText: TWEET }).first().waitFor({ timeout: UI_MS });
-  });
-
   it('offers the tweet as a completion item that inserts its text', async () => {
     await focusEditorAtEnd();
-    await page.keyboard.press('End');
     await page.keyboard.type(' ', { delay: 10 });
     await page.keyboard.press('Control+Space');
     const row = page.locator('.suggest-widget .monaco-list-row', { hasText: 'Reading old notebooks' });
     await row.first().waitFor({ state: 'visible', timeout: RELATED_MS });
-    await shot('05-completion');
+    await shot('04-completion');
     await row.first().click();
-    await savedDraft(/several times\. Reading old notebooks is humbling: I had the same idea three times and forgot it twice\.\n/);
-    await shot('06-completion-inserted');
+    await savedDraft(/several times\. Reading old notebooks is humbling: I had the same idea three times and forgot it twice\./);
   });
 
   it('inserts a fragment from the panel as a quote', async () => {
     await focusEditorAtEnd();
     await page.keyboard.press('Enter');
     await page.keyboard.press('Enter');
-    await page.keyboard.type('Error messages should say what went wrong and how to fix it.', { delay: 10 });
+    await page.keyboard.type(SECOND, { delay: 10 });
     const row = panel().locator('.item', { hasText: SEARCH_HIT });
     await row.first().waitFor({ timeout: RELATED_MS });
+    await panel().locator('.context', { hasText: 'draft.md:5' }).waitFor();
     await row.first().locator('button[data-format="quote"]').click();
     await savedDraft(/fix it\.\n\n> A good error message says what happened, why, and what to do next\. Most say none of the three\.\n>\n> — \d{4}-\d\d-\d\d · \[source\]\(https:\/\/x\.com\/sample_writer\/status\/\d+\)\n/);
-    await shot('07-panel-quote-inserted');
+    await shot('05-panel-quote-inserted');
   });
 
-  it('follows the cursor back to the first paragraph', async () => {
+  it('shows a code lens whose click shows its items in the panel', async () => {
+    const lens = page.locator('.codelens-decoration', { hasText: /\d+ related · "Reading old notebooks/ });
+    await lens.first().waitFor({ timeout: RELATED_MS });
+    await shot('06-codelens');
+    // The panel is about paragraph 5 (the cursor's); the lens of paragraph 3 switches it.
+    await panel().locator('.context', { hasText: 'draft.md:3' }).waitFor({ state: 'detached' });
+    await lens.first().locator('a', { hasText: 'related' }).first().click();
+    await panel().locator('.context', { hasText: 'draft.md:3' }).waitFor({ timeout: UI_MS });
+    await panel().locator('.item', { hasText: TWEET }).first().waitFor();
+  });
+
+  it('follows the cursor from paragraph to paragraph', async () => {
+    await page.locator('.editor-instance .monaco-editor .view-line', { hasText: SECOND.slice(0, 30) }).first().click();
+    await panel().locator('.context', { hasText: 'draft.md:5' }).waitFor({ timeout: RELATED_MS });
+    await panel().locator('.item', { hasText: SEARCH_HIT }).first().waitFor();
     await page.locator('.editor-instance .monaco-editor .view-line', { hasText: 'old journals' }).first().click();
     await panel().locator('.context', { hasText: 'draft.md:3' }).waitFor({ timeout: RELATED_MS });
     await panel().locator('.item', { hasText: TWEET }).first().waitFor();
+  });
+
+  it('opens a tweet in the browser from the panel', async () => {
+    const opened = context.waitForEvent('page', { timeout: UI_MS });
+    await panel().locator('.item', { hasText: TWEET }).first().locator('button.open').click();
+    // VS Code asks before opening an external site the first time; say yes.
+    const dialog = page.locator('.monaco-dialog-box', { hasText: 'x.com' });
+    const open = await Promise.race([opened.then(() => 'page'), dialog.waitFor({ timeout: UI_MS }).then(() => 'dialog')]);
+    if (open === 'dialog') {
+      await shot('07-open-external');
+      await dialog.locator('a.monaco-button, button', { hasText: /^Open$/ }).first().click();
+    }
+    const tab = await opened;
+    assert.match(tab.url(), /^https:\/\/x\.com\/sample_writer\/status\/1850000000000004000/);
+    await tab.close();
+    await page.bringToFront();
+  });
+
+  it('hides a fragment for good', async () => {
+    const row = panel().locator('.item', { hasText: 'On keeping a writing habit' });
+    await row.first().waitFor({ timeout: RELATED_MS });
+    await row.first().locator('button[data-action="hide"]').click();
+    await row.first().waitFor({ state: 'detached' });
+    // Moving the cursor asks the server again: it stays hidden.
+    await page.locator('.editor-instance .monaco-editor .view-line', { hasText: SECOND.slice(0, 30) }).first().click();
+    await panel().locator('.context', { hasText: 'draft.md:5' }).waitFor({ timeout: RELATED_MS });
+    await page.locator('.editor-instance .monaco-editor .view-line', { hasText: 'old journals' }).first().click();
+    await panel().locator('.context', { hasText: 'draft.md:3' }).waitFor({ timeout: RELATED_MS });
+    await panel().locator('.item', { hasText: TWEET }).first().waitFor();
+    assert.equal(await panel().locator('.item', { hasText: 'On keeping a writing habit' }).count(), 0);
   });
 
   it('searches past writing from the QuickPick', async () => {
@@ -359,5 +412,25 @@ describe('Recall in VS Code (code-server)', { timeout: 600_000 }, () => {
     await preview.locator('h1', { hasText: 'Recall status' }).waitFor({ timeout: UI_MS });
     await preview.locator('td', { hasText: 'twitter' }).first().waitFor();
     await shot('09-status');
+  });
+
+  it('restarts when recall.server.path changes, and says so when the server cannot start', async () => {
+    const file = path.join(run.workspace, '.vscode/settings.json');
+    const settings = JSON.parse(fs.readFileSync(file, 'utf8'));
+    writeJson(file, { ...settings, 'recall.server.path': path.join(run.root, 'no-such-recall-ls') });
+    await panel().locator('.empty-title', { hasText: 'Recall is not running' }).waitFor({ timeout: RELATED_MS });
+    await page.locator('.notification-toast', { hasText: 'Recall could not start its server' }).first().waitFor({ timeout: UI_MS });
+    await shot('10-server-missing');
+    writeJson(file, settings);
+    await page.locator('.statusbar-item', { hasText: /Recall \d+/ }).first().waitFor({ timeout: SERVER_READY_MS });
+    await panel().locator('.item', { hasText: TWEET }).first().waitFor({ timeout: RELATED_MS });
+  });
+
+  it('restarts the server with Recall: Restart Server', async () => {
+    await runCommand('Recall: Restart Server');
+    await recallLog(/Starting .*recall-ls serve \(from setting\): Restart Server command/, UI_MS);
+    await page.locator('.statusbar-item', { hasText: /Recall \d+/ }).first().waitFor({ timeout: SERVER_READY_MS });
+    await panel().locator('.item', { hasText: TWEET }).first().waitFor({ timeout: RELATED_MS });
+    await shot('11-restarted');
   });
 });
