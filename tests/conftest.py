@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,3 +12,16 @@ EXAMPLES = ROOT / "examples"
 CORPORA = ROOT.parent / "shared" / "corpora"
 
 requires_corpora = pytest.mark.skipif(not CORPORA.is_dir(), reason=f"real corpora not found at {CORPORA}")
+
+
+@pytest.fixture
+def small_filesystem(tmp_path):
+    """A tmpfs of a few MB: can be filled, and remounted read-only (root bypasses chmod)."""
+    mount_point = tmp_path / "mnt"
+    mount_point.mkdir()
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount_point)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({result.stderr.strip()}): needs root")
+    yield mount_point
+    subprocess.run(["umount", "-l", str(mount_point)], check=False)

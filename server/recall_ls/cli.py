@@ -274,16 +274,19 @@ def _print_skips_and_errors(skipped: dict, skipped_files: list[str], errors: lis
         print(f"  error: {line}")
 
 
-def _print_tree(value, indent: str = "") -> None:
+def _print_tree(value: dict, indent: str = "") -> None:
+    """YAML-like display of a nested report (``doctor``)."""
     for key, item in value.items():
         if isinstance(item, dict):
             print(f"{indent}{key}:")
             _print_tree(item, indent + "  ")
         elif isinstance(item, list):
-            print(f"{indent}{key}:")
+            print(f"{indent}{key}:" + ("" if item else " none"))
             for element in item:
                 if isinstance(element, dict):
-                    _print_tree(element, indent + "  - ")
+                    first, *rest = element.items()
+                    print(f"{indent}  - {first[0]}: {first[1]}")
+                    _print_tree(dict(rest), indent + "    ")
                 else:
                     print(f"{indent}  - {element}")
         else:

@@ -43,6 +43,20 @@ def diagnose(index_dir: Path, model: str | None, device: str) -> dict:
     return report
 
 
+def _source_report(source: dict) -> dict:
+    """A source as last read: what it holds, and what was skipped and why (ignore rules included)."""
+    last = source.get("last_read", {})
+    report = {"path": source["path"], "kind": source["kind"], "fragments": source["fragments"],
+              "indexed_at": source["indexed_at"]}
+    if last.get("skipped"):
+        report["skipped"] = last["skipped"]
+    if last.get("skipped_files"):
+        report["skipped_files"] = last["skipped_files"][:50]
+    if last.get("errors"):
+        report["errors"] = last["errors"]
+    return report
+
+
 def _device_report(device: str) -> dict:
     try:
         import torch
@@ -76,10 +90,7 @@ def _index_report(index_dir: Path, embedder: Embedder | None, problems: list[str
             "permissions": oct(index_dir.stat().st_mode & 0o777),
             "fragments": store.count_fragments(),
             "hidden": len(store.hidden_ids()),
-            "sources": [
-                {"path": s["path"], "kind": s["kind"], "fragments": s["fragments"], "indexed_at": s["indexed_at"]}
-                for s in store.sources()
-            ],
+            "sources": [_source_report(s) for s in store.sources()],
         }
         if embedder is not None:
             key = embedder.key

@@ -107,19 +107,6 @@ def test_a_damaged_store_is_moved_aside_and_rebuilt_from_the_sources(tmp_path):
     assert "entry 9: a thought about topic 11" in json.loads(search(index_dir, query).stdout)[0]["text"]
 
 
-@pytest.fixture
-def small_filesystem(tmp_path):
-    """A tmpfs of a few MB: can be filled, and remounted read-only (root bypasses chmod)."""
-    mount_point = tmp_path / "mnt"
-    mount_point.mkdir()
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount_point)],
-                            capture_output=True, text=True)
-    if result.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({result.stderr.strip()}): needs root")
-    yield mount_point
-    subprocess.run(["umount", "-l", str(mount_point)], check=False)
-
-
 def test_a_read_only_index_folder_is_served_and_explained(small_filesystem, tmp_path):
     notes, index_dir = write_notes(tmp_path / "notes"), small_filesystem / "index"
     assert index(notes, index_dir).returncode == 0

@@ -149,3 +149,20 @@ async def test_serves_over_tcp(tmp_path):
     finally:
         server.kill()
         server.wait()
+
+
+@pytest.mark.parametrize("spec", CLIENTS)
+async def test_a_read_only_index_folder_keeps_serving(spec, tmp_path, small_filesystem):
+    import subprocess
+
+    workspace, index_dir = make_workspace(tmp_path), small_filesystem / "index"
+    first = await run_server(spec, workspace, index_dir)
+    await first.shutdown_session()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_filesystem)], check=True)
+    client = await run_server(spec, workspace, index_dir)
+    try:
+        assert [m for m in client.messages if "read-only" in m.message]
+        hits = await search(client, "baking bread with a long fermentation")
+        assert hits and "Sourdough" in hits[0]["text"]
+    finally:
+        await client.shutdown_session()
