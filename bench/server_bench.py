@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT / "server"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from lsprotocol import types  # noqa: E402
-from pytest_lsp import LanguageClient, client_capabilities  # noqa: E402
+from pytest_lsp import client_capabilities  # noqa: E402
+from pytest_lsp.client import make_test_lsp_client  # noqa: E402
 
 from core_bench import real_texts, synthetic  # noqa: E402
 from recall_ls.core.embed import Embedder, limit_blas_threads, resolve_model  # noqa: E402
@@ -69,6 +70,8 @@ def floor(folder: Path, embedder: Embedder, paragraphs: list[str]) -> dict:
     store = Store(folder)
     indexer = Indexer(store, embedder)
     index = indexer.open()
+    for text in paragraphs[:10]:  # warm up, as the server is by the time it is measured
+        index.search(embedder.encode_query(text + " warm"), 8)
     samples = []
     for text in paragraphs:
         started = time.perf_counter()
@@ -79,7 +82,7 @@ def floor(folder: Path, embedder: Embedder, paragraphs: list[str]) -> dict:
 
 
 async def drive_server(folder: Path, paragraphs: list[str], workspace: Path) -> dict:
-    client = LanguageClient()
+    client = make_test_lsp_client()
     ready = asyncio.Event()
 
     @client.feature("recall/status")
@@ -87,6 +90,7 @@ async def drive_server(folder: Path, paragraphs: list[str], workspace: Path) -> 
         if getattr(params, "state", None) == "ready":
             ready.set()
 
+    client.feature("workspace/codeLens/refresh")(lambda params: None)
     await client.start_io(sys.executable, "-m", "recall_ls", "serve")
     await client.initialize_session(types.InitializeParams(
         capabilities=client_capabilities("visual-studio-code"),
@@ -132,19 +136,63 @@ async def drive_server(folder: Path, paragraphs: list[str], workspace: Path) -> 
     return results
 
 
+async def save_to_findable(root: Path, repeats: int = 12) -> dict:
+    """Seconds from writing a new note into a watched folder until ``recall.search`` finds it.
+
+    The server tells about every applied change with ``recall/status``: the search is repeated after
+    each one, so the time measured is the server's, not a polling interval's."""
+    notes = root / "notes"
+    notes.mkdir()
+    (notes / "seed.md").write_text("A first note so the folder is a source.\n")
+    client = make_test_lsp_client()
+    changed = asyncio.Condition()
+    statuses: list = []
+
+    @client.feature("recall/status")
+    async def on_status(params):
+        async with changed:
+            statuses.append(getattr(params, "state", None))
+            changed.notify_all()
+
+    await client.start_io(sys.executable, "-m", "recall_ls", "serve")
+    await client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities("neovim"),
+        initialization_options={"indexDir": str(root / "index"), "sources": [str(notes)]},
+    ))
+    async with changed:
+        await asyncio.wait_for(changed.wait_for(lambda: "ready" in statuses), 300)
+    samples = []
+    for n in range(repeats):
+        marker = f"zebra{n}quokka"
+        started = time.perf_counter()
+        (notes / f"saved-{n}.md").write_text(f"Field notes {marker}: a heron fishing at the river mouth.\n")
+        while True:
+            async with changed:
+                seen = len(statuses)
+            hits = await client.workspace_execute_command_async(
+                types.ExecuteCommandParams(command="recall.search", arguments=[f"Field notes {marker}"]))
+            if any(marker in h["text"] for h in hits):
+                break
+            async with changed:
+                await asyncio.wait_for(changed.wait_for(lambda: len(statuses) > seen), 30)
+        samples.append((time.perf_counter() - started) * 1000)
+    await client.shutdown_session()
+    return percentiles(samples) | {"max": round(max(samples), 1)}
+
+
 async def initialize_times(repeats: int = 7) -> dict:
     """``initialize`` reply: from spawning the process, and from sending the request to a started one."""
     from_spawn, from_request = [], []
     for _ in range(repeats):
         started = time.perf_counter()
-        client = LanguageClient()
+        client = make_test_lsp_client()
         await client.start_io(sys.executable, "-m", "recall_ls", "serve")
         await client.initialize_session(types.InitializeParams(capabilities=types.ClientCapabilities()))
         from_spawn.append((time.perf_counter() - started) * 1000)
         await client.shutdown_async(None)
         client.exit(None)
         await client.stop()
-        client = LanguageClient()
+        client = make_test_lsp_client()
         await client.start_io(sys.executable, "-c", "import recall_ls.lsp.server, sys; sys.stdin.readline();"
                               " from recall_ls.lsp.server import serve; serve()")
         # The process above imports the server, then waits for one line before serving: send it,
@@ -184,6 +232,9 @@ def main() -> None:
         "sizes": [],
     }
     print(json.dumps(report["initialize_ms"]), flush=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        report["save_to_findable_ms"] = asyncio.run(save_to_findable(Path(scratch)))
+    print(json.dumps({"save_to_findable_ms": report["save_to_findable_ms"]}), flush=True)
     for size in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as scratch:
             folder, workspace = Path(scratch) / "index", Path(scratch) / "workspace"
