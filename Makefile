@@ -26,7 +26,9 @@ test: setup
 	$(BIN)/python -m pytest -q
 
 bench: setup
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/calibrate_min_score.py
+	$(BIN)/python bench/core_bench.py
+	$(BIN)/python bench/server_bench.py
 
 clean:
 	rm -rf $(VENV) .recall .pytest_cache

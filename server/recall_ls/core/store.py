@@ -133,6 +133,9 @@ class Store:
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("PRAGMA synchronous=NORMAL")
                 self._db.executescript(_SCHEMA)
+            # Queries read a few rows by number at random: keep pages mapped and cached.
+            self._db.execute("PRAGMA mmap_size=268435456")
+            self._db.execute("PRAGMA cache_size=-32768")
             self._check_schema_version()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
