@@ -7,7 +7,7 @@ EXAMPLE_INDEX := .recall/examples-index
 # The CPU build of torch; an unpinned torch pulls gigabytes of CUDA wheels.
 TORCH := torch==2.13.0
 
-.PHONY: setup run test test-core bench clean
+.PHONY: setup run test test-core test-neovim test-vscode bench clean
 
 setup: $(STAMP)
 
@@ -22,8 +22,17 @@ run: setup
 	$(BIN)/recall-ls index examples --index-dir $(EXAMPLE_INDEX)
 	$(BIN)/recall-ls search "rereading my old journals I keep finding ideas I had forgotten" --index-dir $(EXAMPLE_INDEX) -k 3
 
-test: setup
-	$(BIN)/python -m pytest -q
+# Everything: the core and server suite, then both editors for real (each installs what it needs).
+test: test-core test-neovim test-vscode
+
+test-core: setup
+	$(BIN)/python -m pytest -q --ignore=tests/editors
+
+test-neovim: setup
+	clients/neovim/scripts/test.sh -q
+
+test-vscode: setup
+	clients/vscode/scripts/test.sh
 
 bench: setup
 	$(BIN)/python bench/calibrate_min_score.py

@@ -230,3 +230,10 @@ async def test_a_did_change_storm_settles_to_one_answer(client: LanguageClient):
     assert len([n for n in recorder.related[seen:] if n["uri"] == uri]) <= 3
     hover = await client.text_document_hover_async(types.HoverParams(**at(uri, 0, 5)))
     assert hover is not None and "Rewriting a system" in hover.contents.value
+
+
+async def test_the_empty_last_line_after_a_paragraph_belongs_to_it(client: LanguageClient):
+    text = "# Draft\n\nWrite log lines for the version of you who reads them half asleep during an outage.\n"
+    uri = await open_doc(client, text)
+    hover = await client.text_document_hover_async(types.HoverParams(**at(uri, 3, 0)))  # after the final newline
+    assert hover is not None and "Logs are letters" in hover.contents.value

@@ -81,7 +81,8 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class Exclusions:
-    """What must not come back for a query: its own fragment(s), by id, text or place."""
+    """What must not come back for a query: its own fragment(s), by id, text or place. A ``path``
+    without ``lines`` excludes the whole file."""
 
     ids: frozenset[str] = frozenset()
     text_hashes: frozenset[str] = frozenset()
@@ -91,10 +92,14 @@ class Exclusions:
     def reject(self, fragment: Fragment) -> bool:
         if fragment.id in self.ids or fragment.text_hash in self.text_hashes:
             return True
-        if self.path is not None and fragment.path == self.path and self.lines and fragment.line_start:
-            start, end = self.lines
-            return fragment.line_start <= end and (fragment.line_end or fragment.line_start) >= start
-        return False
+        if self.path is None or fragment.path != self.path:
+            return False
+        if self.lines is None:
+            return True
+        if not fragment.line_start:
+            return False
+        start, end = self.lines
+        return fragment.line_start <= end and (fragment.line_end or fragment.line_start) >= start
 
 
 @dataclass

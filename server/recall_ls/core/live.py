@@ -33,7 +33,7 @@ from recall_ls.core.session import Session
 from recall_ls.core.sources import NOTES, discover
 from recall_ls.core.sources.base import ImportOptions, is_excluded
 from recall_ls.core.sources.notes import fragments_from_text, is_note_path, read_file
-from recall_ls.core.store import StoreError
+from recall_ls.core.store import StoreError, now_iso
 from recall_ls.core.watch import Change, SourceWatcher
 
 log = logging.getLogger(__name__)
@@ -186,7 +186,9 @@ class LiveIndex:
         if self._watcher is not None:
             self._watcher.stop()
         if self._thread.is_alive():
-            self._thread.join(timeout=10)
+            # At most one chunk (~0.5 s) is in flight; every write is a transaction, so a writer
+            # still busy after this is safe to abandon.
+            self._thread.join(timeout=2)
         if self._session is not None:
             self._session.close()
 
@@ -460,7 +462,8 @@ class LiveIndex:
                 self._close(session, settings, document.path)
                 continue
             source, relative = self._place(settings, document.path)
-            fragments, _problems = fragments_from_text(document.text, document.path, source, relative)
+            # Unsaved text is dated now: it is the newest writing there is.
+            fragments, _problems = fragments_from_text(document.text, document.path, source, relative, mtime=now_iso())
             session.indexer.apply(source, fragments, only_paths=[document.path])
             changed += fragments
         if changed:

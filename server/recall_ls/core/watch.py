@@ -162,9 +162,10 @@ class SourceWatcher:
         self._coalescer.stop()
 
     def _stop_observer(self) -> None:
+        # Not joined: its threads are daemons and wait up to a second on inotify; an exiting
+        # server must not wait for them (editors kill servers that are slow to exit).
         if self._observer is not None:
             self._observer.stop()
-            self._observer.join(timeout=5)
             self._observer = None
 
 

@@ -62,6 +62,8 @@ class Options:
 
 DEFAULTS = Options()
 _FIELDS = {f.name: f for f in dataclasses.fields(Options)}
+# Settings of the editor clients that share the ``recall`` section; not the server's to judge.
+CLIENT_ONLY = {"server", "trace", "plaintext", "panel", "status_bar"}
 
 
 def camel(name: str) -> str:
@@ -116,6 +118,8 @@ def build_options(raw: dict[str, Any], root: Path | None = None) -> tuple[Option
     problems: list[str] = []
     values: dict[str, Any] = {}
     for key, value in raw.items():
+        if key in CLIENT_ONLY:
+            continue
         if key not in _FIELDS:
             problems.append(f"recall.{camel(key)} is not a Recall setting (ignored)")
             continue

@@ -53,10 +53,11 @@ class Paragraphs:
         return blocks
 
     def at(self, uri: str, path: str, version: int | None, lines: list[str], line: int) -> Paragraph | None:
-        """The paragraph at 0-based ``line``; on the blank line right after one, that one."""
+        """The paragraph at 0-based ``line``; on the blank line right after one, that one (the empty
+        last line after a final newline included: the editor shows it, ``lines`` does not hold it)."""
         from recall_ls.core.sources.notes import block_at_line
 
-        if line < 0 or line >= max(len(lines), 1):
+        if line < 0 or line > len(lines):
             return None
         block = block_at_line(self.blocks(uri, path, version, "".join(lines)), line + 1, lookback=1)
         return to_paragraph(uri, path, block, lines) if block else None

@@ -55,15 +55,16 @@ def item(hit: Hit) -> dict:
 
 
 def hit_markdown(hit: Hit, full: bool = False) -> str:
+    # Plain paragraphs, not a block quote: editors fade quotes in hovers and they become hard to read.
     fragment = hit.fragment
     text = fragment.text if full else snippet(fragment.text, 280)
-    quoted = "\n".join("> " + line if line.strip() else ">" for line in _escape(text).splitlines())
+    body = "  \n".join(_escape(line) for line in text.splitlines() if line.strip())
     facts = [f for f in (date_of(fragment), source_label(fragment), f"{hit.score:.2f}") if f]
     link = link_of(fragment)
     footer = " · ".join(facts)
     if link:
         footer += f" · [open]({link})"
-    return f"{quoted}\n\n{footer}"
+    return f"{body}\n\n*{footer}*"
 
 
 def hover_markdown(hits: list[Hit]) -> str:

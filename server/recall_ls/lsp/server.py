@@ -131,10 +131,11 @@ class RecallServer(LanguageServer):
     # -- queries ----------------------------------------------------------------------------------
 
     async def related(self, paragraph: Paragraph, k: int | None = None) -> list[Hit]:
-        """Past writing related to a paragraph of an open document; never the paragraph itself."""
+        """Past writing related to a paragraph of an open document: never the paragraph itself, nor
+        the rest of the document being written (it is on screen already); other documents, yes."""
         from recall_ls.core.engine import Exclusions
 
-        exclude = Exclusions(path=paragraph.path, lines=(paragraph.line_start, paragraph.line_end))
+        exclude = Exclusions(path=paragraph.path)
         return await self._query(paragraph.text, k, exclude, own_text=True)
 
     async def search(self, query: str, k: int | None = None) -> list[Hit]:
@@ -197,19 +198,24 @@ class RecallServer(LanguageServer):
             self.loop.call_soon_threadsafe(self.push_status)
 
     def push_status(self) -> None:
-        """``recall/status``, computed on the loop so ``pending`` counts the debounced edits too."""
+        """``recall/status``, computed on the loop so ``pending`` counts the debounced edits too.
+        Also pushed after new settings apply, so clients know when to ask again."""
         self.protocol.notify(STATUS_METHOD, self.brief_status())
 
     def brief_status(self) -> dict:
         """State for status bars and panels. ``pending`` counts document edits not yet indexed;
         ``revision`` grows with every change to what is searchable."""
         progress = self.live.progress
+        session = self.live.session
+        message = self.live.last_error if self.live.state == "error" else (progress.message if progress else "")
         return {
             "state": self.live.state,
-            "message": progress.message if progress else "",
+            "message": message or "",
             "percent": progress.percent if progress else None,
             "revision": self.live.revision,
             "pending": len(self.debounced) + self.live.pending_documents,
+            # Cheap (the in-memory snapshot): status bars show it without asking recall.status.
+            "searchable": session.indexer.snapshot().size if session is not None else 0,
         }
 
     def _progress(self, event: LiveEvent) -> None:

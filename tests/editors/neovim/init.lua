@@ -6,7 +6,8 @@
 --
 -- Environment: RECALL_CLIENT_DIR (clients/neovim), RECALL_TEST_WORKSPACE (a copy of the examples:
 -- archive/, notes/, drafts/), RECALL_TEST_INDEX (an empty index folder), RECALL_TEST_START
--- (`enable`: vim.lsp.enable('recall'); `setup`: require('recall').setup(opts)), RECALL_TEST_TIMEOUT
+-- (`enable`: vim.lsp.enable('recall'); `setup`: require('recall').setup(opts); `none`: the case
+-- starts it), RECALL_TEST_TIMEOUT
 -- (ms to wait for any one thing).
 
 local env = vim.env
@@ -15,6 +16,7 @@ local workspace = assert(env.RECALL_TEST_WORKSPACE, 'RECALL_TEST_WORKSPACE is no
 vim.opt.runtimepath:prepend(assert(env.RECALL_CLIENT_DIR, 'RECALL_CLIENT_DIR is not set'))
 vim.o.swapfile = false
 vim.o.showmode = false
+vim.opt.shortmess:append('c')
 vim.o.shortmess = vim.o.shortmess .. 'I'
 
 local options = {
@@ -27,6 +29,8 @@ local options = {
 }
 if env.RECALL_TEST_START == 'setup' then
   require('recall').setup(options)
+elseif env.RECALL_TEST_START == 'none' then
+  vim.g.recall = options -- the case starts the client itself
 else
   vim.g.recall = options
   vim.lsp.enable('recall')

@@ -366,19 +366,33 @@ describe('Recall in VS Code (code-server)', { timeout: 600_000 }, () => {
   });
 
   it('opens a tweet in the browser from the panel', async () => {
+    // No internet here: x.com answers from a stub, so the new tab keeps its address.
+    await context.route('https://x.com/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>x.com stub</title>' }));
     const opened = context.waitForEvent('page', { timeout: UI_MS });
     await panel().locator('.item', { hasText: TWEET }).first().locator('button.open').click();
     // VS Code asks before opening an external site the first time; say yes.
     const dialog = page.locator('.monaco-dialog-box', { hasText: 'x.com' });
-    const open = await Promise.race([opened.then(() => 'page'), dialog.waitFor({ timeout: UI_MS }).then(() => 'dialog')]);
-    if (open === 'dialog') {
+    const first = await Promise.race([opened.then(() => 'page'), dialog.waitFor({ timeout: UI_MS }).then(() => 'dialog')]);
+    if (first === 'dialog') {
       await shot('07-open-external');
-      await dialog.locator('a.monaco-button, button', { hasText: /^Open$/ }).first().click();
+      await dialog.locator('.monaco-button', { hasText: /^Open$/ }).first().click();
     }
     const tab = await opened;
-    assert.match(tab.url(), /^https:\/\/x\.com\/sample_writer\/status\/1850000000000004000/);
+    await tab.waitForLoadState();
+    assert.equal(tab.url(), 'https://x.com/sample_writer/status/1850000000000004000');
     await tab.close();
     await page.bringToFront();
+  });
+
+  it('opens a note at its line from the panel', async () => {
+    const note = panel().locator('.item', { has: panel().locator('.source', { hasText: 'reading.txt' }) }).first();
+    await note.waitFor({ timeout: RELATED_MS });
+    await note.locator('button.open').click();
+    await page.locator('.tab.active', { hasText: 'reading.txt' }).waitFor();
+    await page.locator('.statusbar-item', { hasText: /Ln \d+, Col 1/ }).first().waitFor();
+    await shot('08-note-opened');
+    await page.locator('.tab', { hasText: 'draft.md' }).click();
+    await page.locator('.tab.active', { hasText: 'draft.md' }).waitFor();
   });
 
   it('hides a fragment for good', async () => {
@@ -395,6 +409,18 @@ describe('Recall in VS Code (code-server)', { timeout: 600_000 }, () => {
     assert.equal(await panel().locator('.item', { hasText: 'On keeping a writing habit' }).count(), 0);
   });
 
+  it('applies a changed setting without restarting the server', async () => {
+    const file = path.join(run.workspace, '.vscode/settings.json');
+    const settings = JSON.parse(fs.readFileSync(file, 'utf8'));
+    writeJson(file, { ...settings, 'recall.topK': 1 });
+    await panel().locator('.context', { hasText: '1 related to the paragraph at draft.md:3' }).waitFor({ timeout: RELATED_MS });
+    assert.equal(await panel().locator('.item').count(), 1);
+    writeJson(file, settings);
+    await panel().locator('.items > .item:nth-child(2)').waitFor({ timeout: RELATED_MS });
+    const log = await recallLog(/Starting/, UI_MS);
+    assert.equal(log.match(/\] Starting /g).length, 1, 'the server was restarted');
+  });
+
   it('searches past writing from the QuickPick', async () => {
     await runCommand('Recall: Search Past Writing');
     const input = page.locator('.quick-input-widget .quick-input-box input');
@@ -402,7 +428,7 @@ describe('Recall in VS Code (code-server)', { timeout: 600_000 }, () => {
     await input.fill(SEARCH);
     const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: SEARCH_HIT });
     await row.first().waitFor({ timeout: RELATED_MS });
-    await shot('08-search');
+    await shot('09-search');
     await page.keyboard.press('Escape');
   });
 
@@ -411,7 +437,14 @@ describe('Recall in VS Code (code-server)', { timeout: 600_000 }, () => {
     const preview = page.frameLocator('iframe.webview[src*="markdown-language-features"]').frameLocator('#active-frame');
     await preview.locator('h1', { hasText: 'Recall status' }).waitFor({ timeout: UI_MS });
     await preview.locator('td', { hasText: 'twitter' }).first().waitFor();
-    await shot('09-status');
+    await shot('10-status');
+  });
+
+  it('reindexes with Recall: Reindex', async () => {
+    await runCommand('Recall: Reindex');
+    // Shown once the server has accepted the command.
+    await page.locator('.statusbar-item', { hasText: 'Recall: reading your sources again' }).first().waitFor({ timeout: UI_MS });
+    await page.locator('.statusbar-item', { hasText: /Recall \d+/ }).first().waitFor({ timeout: SERVER_READY_MS });
   });
 
   it('restarts when recall.server.path changes, and says so when the server cannot start', async () => {
@@ -420,7 +453,8 @@ describe('Recall in VS Code (code-server)', { timeout: 600_000 }, () => {
     writeJson(file, { ...settings, 'recall.server.path': path.join(run.root, 'no-such-recall-ls') });
     await panel().locator('.empty-title', { hasText: 'Recall is not running' }).waitFor({ timeout: RELATED_MS });
     await page.locator('.notification-toast', { hasText: 'Recall could not start its server' }).first().waitFor({ timeout: UI_MS });
-    await shot('10-server-missing');
+    await shot('11-server-missing');
+    await runCommand('Notifications: Clear All Notifications');
     writeJson(file, settings);
     await page.locator('.statusbar-item', { hasText: /Recall \d+/ }).first().waitFor({ timeout: SERVER_READY_MS });
     await panel().locator('.item', { hasText: TWEET }).first().waitFor({ timeout: RELATED_MS });
@@ -431,6 +465,6 @@ describe('Recall in VS Code (code-server)', { timeout: 600_000 }, () => {
     await recallLog(/Starting .*recall-ls serve \(from setting\): Restart Server command/, UI_MS);
     await page.locator('.statusbar-item', { hasText: /Recall \d+/ }).first().waitFor({ timeout: SERVER_READY_MS });
     await panel().locator('.item', { hasText: TWEET }).first().waitFor({ timeout: RELATED_MS });
-    await shot('11-restarted');
+    await shot('12-restarted');
   });
 });

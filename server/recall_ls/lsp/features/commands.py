@@ -57,9 +57,10 @@ def register(server: RecallServer) -> None:
         if not isinstance(uri, str) or stored is None:
             raise JsonRpcInvalidParams(f"recall.insert: unknown fragment {fragment_id!r} or missing uri")
         style = spec.get("format") if spec.get("format") in ("text", "quote", "link") else ls.options.insert_format
-        edit = types.TextEdit(range=types.Range(position, position), new_text=render.insertion(stored.fragment, style))
+        text = _separated(ls, uri, position, render.insertion(stored.fragment, style), block=style == "quote")
+        edit = types.TextEdit(range=types.Range(position, position), new_text=text)
         result = await ls.workspace_apply_edit_async(
-            types.ApplyWorkspaceEditParams(edit=types.WorkspaceEdit(changes={uri: [edit]}), label="Recall: insert")
+            types.ApplyWorkspaceEditParams(edit=types.WorkspaceEdit(changes={uri: [edit]}))
         )
         return {"applied": bool(result and result.applied)}
 
@@ -69,6 +70,19 @@ def register(server: RecallServer) -> None:
         payload = _argument(args, SHOW_RELATED, "{uri, range, items}", dict)
         ls.protocol.notify(RELATED_METHOD, payload)
         return payload
+
+
+def _separated(ls: RecallServer, uri: str, position: types.Position, text: str, block: bool) -> str:
+    """Keep inserted text off the word before it: a space, or a blank line before a block quote."""
+    document = ls.document(uri)
+    if document is None or position.line >= len(document.lines) or position.character == 0:
+        return text
+    before = document.lines[position.line][: position.character]
+    if not before.strip():
+        return text
+    if block:
+        return "\n\n" + text + "\n"
+    return text if before[-1].isspace() else " " + text
 
 
 def _argument(args: tuple, command: str, what: str, kind: type) -> Any:

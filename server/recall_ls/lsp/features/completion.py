@@ -43,7 +43,9 @@ def register(server: RecallServer) -> None:
                 sort_text=f"{rank:03d}",
                 preselect=rank == 0,
                 text_edit=types.TextEdit(range=span, new_text=render.insertion(hit.fragment, ls.options.insert_format)),
-                data={"id": hit.fragment.id, "score": hit.score},
+                # A string, not a float: Neovim round-trips item data through Vimscript, which
+                # turns fractional numbers into tables that cannot be sent back.
+                data={"id": hit.fragment.id, "score": f"{hit.score:.4f}"},
             )
             for rank, hit in enumerate(hits)
         ]

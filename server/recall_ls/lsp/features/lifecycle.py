@@ -27,6 +27,8 @@ def register(server: RecallServer) -> None:
 
             ls.root = Path(uri_to_path(root))
         options = params.initialization_options
+        if options == []:  # Neovim encodes an empty table as an empty list
+            options = {}
         if isinstance(options, dict):
             # VS Code nests settings under their section; other clients send them flat.
             ls.layers.initialization = options.get("recall", options) if isinstance(options.get("recall"), dict) else options
@@ -52,6 +54,7 @@ def register(server: RecallServer) -> None:
         ls.apply_layers()
         ls.live.configure(ls.settings())
         ls.request_code_lens_refresh()
+        ls.push_status()
 
     @server.feature(types.WINDOW_WORK_DONE_PROGRESS_CANCEL)
     def progress_cancel(ls: RecallServer, params: types.WorkDoneProgressCancelParams) -> None:

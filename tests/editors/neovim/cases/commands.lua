@@ -5,12 +5,18 @@
 return function(t)
   t.expect(vim.g.recall == nil, 'this case starts through setup(), not vim.g.recall')
   local completions = vim.fn.getcompletion('Recall ', 'cmdline')
-  t.expect(vim.deep_equal(completions, { 'hide', 'insert', 'panel', 'reindex', 'search', 'status' }),
-    'completions: %s', vim.inspect(completions))
+  t.expect(
+    vim.deep_equal(completions, { 'hide', 'insert', 'panel', 'reindex', 'search', 'status' }),
+    'completions: %s',
+    vim.inspect(completions)
+  )
   t.expect(vim.deep_equal(vim.fn.getcompletion('Recall re', 'cmdline'), { 'reindex' }), 'prefix completion')
   t.expect(#vim.fn.getcompletion('Recall search ', 'cmdline') == 0, 'completes after the subcommand')
 
-  t.write('drafts/search.md', { 'A draft.', '', 'Going back through my old journals, I found the same thought written down several times.' })
+  t.write(
+    'drafts/search.md',
+    { 'A draft.', '', 'Going back through my old journals, I found the same thought written down several times.' }
+  )
   local buf = t.edit('drafts/search.md')
   t.ready(buf)
   vim.cmd('normal! gg$')
@@ -62,7 +68,11 @@ return function(t)
   t.wait('the related item inserted', function()
     return vim.api.nvim_buf_get_lines(buf, 2, 3, true)[1]:find('several times%.Reading old notebooks')
   end)
-  t.expect(ui.selects[before + 1].opts.prompt == 'Recall: insert', 'insert prompt: %s', ui.selects[before + 1].opts.prompt)
+  t.expect(
+    ui.selects[before + 1].opts.prompt == 'Recall: insert',
+    'insert prompt: %s',
+    ui.selects[before + 1].opts.prompt
+  )
 
   -- :Recall hide outside the panel: gone from search results afterwards.
   vim.cmd('Recall hide')
@@ -74,8 +84,12 @@ return function(t)
     end
   end)
   local client = require('recall.lsp').client(buf)
-  local found = vim.lsp.buf_request_sync(buf, 'workspace/executeCommand',
-    { command = 'recall.search', arguments = { 'I had the same idea three times and forgot it twice' } }, 10000)
+  local found = vim.lsp.buf_request_sync(
+    buf,
+    'workspace/executeCommand',
+    { command = 'recall.search', arguments = { 'I had the same idea three times and forgot it twice' } },
+    10000
+  )
   for _, reply in pairs(found or {}) do
     for _, item in ipairs(reply.result or {}) do
       t.expect(not item.text:find('same idea three times', 1, true), 'a hidden item came back: %s', item.text)
@@ -115,5 +129,9 @@ return function(t)
 
   -- An unknown subcommand says what exists.
   vim.cmd('Recall nope')
-  t.expect(ui.notes[#ui.notes].message:find('unknown subcommand "nope"', 1, true), 'unknown: %s', ui.notes[#ui.notes].message)
+  t.expect(
+    ui.notes[#ui.notes].message:find('unknown subcommand "nope"', 1, true),
+    'unknown: %s',
+    ui.notes[#ui.notes].message
+  )
 end

@@ -32,36 +32,83 @@ return function(t)
     end
   end
 
-  -- Completion on the word "Errors" (line 6, in the second paragraph): pick the first item.
+  -- Completion: on a line holding one typed word, <C-x><C-o>, then <C-n> down to the first item
+  -- that holds `wanted`, and <C-y>. (Open documents are searchable too, so what ranks first can be
+  -- one of this draft's own paragraphs, depending on when the server indexed them.)
   vim.o.completeopt = 'menu,menuone,noselect'
-  vim.api.nvim_win_set_cursor(0, { 6, 0 })
-  local completed = { shown = false }
-  local poll = assert(vim.uv.new_timer())
-  local deadline = vim.uv.now() + t.timeout
-  poll:start(20, 20, vim.schedule_wrap(function()
-    local info = vim.fn.complete_info({ 'items' })
-    if #info.items > 0 and not completed.shown then
-      completed.shown = true
-      completed.words = vim.tbl_map(function(item)
-        return item.word
-      end, info.items)
-      poll:stop()
-      vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes('<C-n><C-y><Esc>', true, false, true), 'n', false)
-    elseif vim.uv.now() > deadline then
-      poll:stop()
-      vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes('<Esc>', true, false, true), 'n', false)
+  local function complete(row, wanted)
+    vim.api.nvim_win_set_cursor(0, { row, 0 })
+    local offered
+    local poll = assert(vim.uv.new_timer())
+    local deadline = vim.uv.now() + t.timeout
+    local function type_keys(keys)
+      vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes(keys, true, false, true), 'n', false)
     end
-  end))
-  -- `!`: stay in Insert mode until the timer above has accepted an item and typed <Esc>.
-  vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes('A<C-x><C-o>', true, false, true), 'tx!', false)
-  t.expect(completed.shown, 'no completion menu appeared')
-  t.log('completion offered: %s', vim.inspect(completed.words))
-  t.expect(completed.words[1]:find('same idea three times', 1, true), 'first item: %s', completed.words[1])
+    poll:start(
+      20,
+      20,
+      vim.schedule_wrap(function()
+        local info = vim.fn.complete_info({ 'items' })
+        if #info.items > 0 and not offered then
+          poll:stop()
+          offered = vim.tbl_map(function(item)
+            return item.word
+          end, info.items)
+          for index, word in ipairs(offered) do
+            if word:find(wanted, 1, true) then
+              return type_keys(('<C-n>'):rep(index) .. '<C-y><Esc>')
+            end
+          end
+          type_keys('<C-e><Esc>')
+        elseif vim.uv.now() > deadline then
+          poll:stop()
+          type_keys('<Esc>')
+        end
+      end)
+    )
+    -- `!`: stay in Insert mode until the timer above has accepted an item and typed <Esc>.
+    vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes('A<C-x><C-o>', true, false, true), 'tx!', false)
+    t.expect(offered, 'no completion menu appeared')
+    t.log('completion offered: %s', vim.inspect(offered))
+    t.expect(
+      vim.iter(offered):any(function(word)
+        return word:find(wanted, 1, true) ~= nil
+      end),
+      'no item holds %q',
+      wanted
+    )
+  end
+
+  -- "Errors" ends the second paragraph: the whole tweet replaces it (not just its first word).
+  complete(6, 'same idea three times')
   local line = t.wait('the accepted item to replace "Errors"', function()
     local text = vim.api.nvim_buf_get_lines(buf, 5, 6, true)[1]
-    return text:find('same idea three times', 1, true) and text
+    return text:find('Reading old notebooks is humbling: I had the same idea three times and forgot it twice.', 1, true)
+      and text
   end)
   t.expect(not line:find('Errors', 1, true), 'the typed word was kept: %s', line)
+
+  -- With insertFormat = "quote" (changed live) the accepted text spans lines: all of them arrive.
+  client.settings.recall.insertFormat = 'quote'
+  client:notify('workspace/didChangeConfiguration', { settings = client.settings })
+  vim.api.nvim_buf_set_lines(buf, -1, -1, true, { '', 'My old notebooks keep repeating one idea.', 'Quote' })
+  local last = vim.api.nvim_buf_line_count(buf)
+  t.wait('the tweet to be offered as a quote', function()
+    local reply = vim.lsp.buf_request_sync(buf, 'textDocument/completion', {
+      textDocument = { uri = vim.uri_from_bufnr(buf) },
+      position = { line = last - 1, character = 5 },
+    }, 10000)
+    local items = reply and reply[client.id] and reply[client.id].result.items or {}
+    return vim.iter(items):any(function(item)
+      return item.textEdit.newText:find('^> Reading old notebooks') ~= nil
+    end)
+  end)
+  complete(last, '> Reading old notebooks')
+  local tail = vim.api.nvim_buf_get_lines(buf, last - 1, -1, true)
+  t.log('quoted:\n%s', table.concat(tail, '\n'))
+  t.expect(tail[1]:find('^> Reading old notebooks'), 'quote starts with: %s', tail[1])
+  t.expect(tail[#tail]:find('^> — 2024%-06%-25 · %[source%]%(https://x%.com/'), 'quote ends with: %s', tail[#tail])
+  t.expect(vim.api.nvim_win_get_cursor(0)[1] == vim.api.nvim_buf_line_count(buf), 'cursor not after the quote')
 
   -- Code lenses: `N related · "…"` drawn as virtual text, N >= 1.
   vim.cmd.stopinsert()

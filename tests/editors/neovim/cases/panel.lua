@@ -20,7 +20,10 @@ return function(t)
   t.expect(vim.bo[panel_buf].buftype == 'nofile', 'the panel is not a scratch buffer')
   local layout = vim.fn.winlayout()
   t.expect(layout[1] == 'row', 'the panel is not a vertical split: %s', vim.inspect(layout))
-  t.expect(vim.api.nvim_win_get_position(panel_win)[2] > vim.api.nvim_win_get_position(writing)[2], 'the panel is not on the right')
+  t.expect(
+    vim.api.nvim_win_get_position(panel_win)[2] > vim.api.nvim_win_get_position(writing)[2],
+    'the panel is not on the right'
+  )
   t.wait('the empty state line', function()
     return t.text(panel_buf):find('nothing related yet', 1, true)
   end)
@@ -42,7 +45,9 @@ return function(t)
   end
 
   -- Another paragraph, then move the cursor between the two: the panel follows the cursor.
-  t.keys('o<CR>I keep switching note apps hoping the next one will fix my habits, but each new app becomes another place where notes are forgotten.<Esc>')
+  local tools = 'I keep switching note apps hoping the next one will fix my habits, '
+    .. 'but each new app becomes another place where notes are forgotten.'
+  t.keys('o<CR>' .. tools .. '<Esc>')
   t.wait('the panel to list the note about tools', function()
     return t.text(panel_buf):find('writing-habits.md', 1, true)
   end)
@@ -69,7 +74,7 @@ return function(t)
   end)
   t.keys('i')
   t.wait('the tweet inserted into the note', function()
-    return vim.api.nvim_buf_get_lines(buf, 0, 1, true)[1]:find('several times%.Reading old notebooks is humbling')
+    return vim.api.nvim_buf_get_lines(buf, 0, 1, true)[1]:find('several times%. Reading old notebooks is humbling')
   end)
   t.expect(vim.api.nvim_get_current_win() == panel_win, 'insert moved the focus')
 
@@ -88,9 +93,18 @@ return function(t)
   local hidden_line = vim.api.nvim_buf_get_lines(panel_buf, note_row - 1, note_row, true)[1]
   t.keys('<CR>')
   t.expect(vim.api.nvim_get_current_win() == writing, 'the note did not open in the writing window')
-  t.expect(vim.fs.basename(vim.api.nvim_buf_get_name(0)) == 'writing-habits.md', 'opened %s', vim.api.nvim_buf_get_name(0))
+  t.expect(
+    vim.fs.basename(vim.api.nvim_buf_get_name(0)) == 'writing-habits.md',
+    'opened %s',
+    vim.api.nvim_buf_get_name(0)
+  )
   local line = vim.api.nvim_win_get_cursor(0)[1]
-  t.expect(vim.api.nvim_get_current_line():find('Waiting for the perfect tool', 1, true), 'line %d: %s', line, vim.api.nvim_get_current_line())
+  t.expect(
+    vim.api.nvim_get_current_line():find('Waiting for the perfect tool', 1, true),
+    'line %d: %s',
+    line,
+    vim.api.nvim_get_current_line()
+  )
 
   -- `x` hides the note for good: gone from the panel after the refresh.
   t.keys('<C-o>')

@@ -1,0 +1,104 @@
+---@mod recall.commands `:Recall {subcommand}`
+---
+--- One user command with subcommands (completed with <Tab>):
+---   panel    open or close the side panel
+---   search   search past writing by meaning: `:Recall search [words]`
+---   insert   insert a related fragment (the panel's line, or one picked from the list)
+---   hide     hide a related fragment for good (the panel's line, or one picked)
+---   reindex  re-read every source
+---   status   what the server is doing, what is indexed
+
+local M = {}
+
+---The item under the cursor when the cursor is in the panel.
+---@return recall.Item?
+local function panel_item()
+  local panel = package.loaded['recall.panel']
+  return vim.bo.filetype == 'recall' and panel and panel.item_under_cursor() or nil
+end
+
+---@type table<string, fun(args: string[])>
+M.subcommands = {
+  panel = function()
+    require('recall.panel').toggle()
+  end,
+  search = function(args)
+    require('recall.search').run(table.concat(args, ' '))
+  end,
+  insert = function()
+    local item = panel_item()
+    if item then
+      return require('recall.items').insert(item, { win = require('recall.panel').source_window() })
+    end
+    require('recall.search').pick_related('Recall: insert', function(chosen, win)
+      require('recall.items').insert(chosen, { win = win })
+    end)
+  end,
+  hide = function()
+    local refresh = function()
+      local panel = package.loaded['recall.panel']
+      if panel then
+        panel.refresh(true)
+      end
+    end
+    local item = panel_item()
+    if item then
+      return require('recall.items').hide(item, refresh)
+    end
+    require('recall.search').pick_related('Recall: hide for good', function(chosen)
+      require('recall.items').hide(chosen, refresh)
+    end)
+  end,
+  reindex = function()
+    local lsp = require('recall.lsp')
+    local client = lsp.require_client()
+    if not client then
+      return
+    end
+    lsp.execute(client, 'recall.reindex', {}, function(err)
+      if err then
+        return lsp.report('recall.reindex', err)
+      end
+      vim.notify('Recall: re-reading every source', vim.log.levels.INFO)
+    end)
+  end,
+  status = function()
+    require('recall.status').show()
+  end,
+}
+
+---Runs `:Recall {subcommand} [args]`.
+---@param fargs string[]
+function M.run(fargs)
+  local name = fargs[1]
+  local subcommand = name and M.subcommands[name]
+  if not subcommand then
+    local problem = name and ('unknown subcommand %q'):format(name) or 'a subcommand is needed'
+    vim.notify(('Recall: %s; use one of: %s'):format(problem, table.concat(M.names(), ', ')), vim.log.levels.ERROR)
+    return
+  end
+  subcommand(vim.list_slice(fargs, 2))
+end
+
+---The subcommand names, sorted.
+---@return string[]
+function M.names()
+  local names = vim.tbl_keys(M.subcommands)
+  table.sort(names)
+  return names
+end
+
+---Completes the subcommand (the first argument only).
+---@param arglead string
+---@param cmdline string
+---@return string[]
+function M.complete(arglead, cmdline, _)
+  if cmdline:match('^%s*%S+%s+%S*$') == nil then
+    return {}
+  end
+  return vim.tbl_filter(function(name)
+    return vim.startswith(name, arglead)
+  end, M.names())
+end
+
+return M

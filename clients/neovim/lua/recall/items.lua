@@ -1,0 +1,125 @@
+---@mod recall.items Related fragments: how they read, and what can be done with one
+---
+--- An item is what the server sends in `recall/related` and `recall.search` results. The panel and
+--- the search picker share these actions: open the source, insert it, hide it for good.
+
+local lsp = require('recall.lsp')
+
+local M = {}
+
+---@class recall.Item
+---@field id string `tweet:1850…`, `note:…`
+---@field score number cosine similarity
+---@field text string the whole fragment
+---@field kind 'tweet'|'mastodon'|'note'|'like'
+---@field url string? where a post lives online
+---@field file string? the file it was read from
+---@field line integer? 1-based line in `file`
+---@field snippet string the first 80 characters
+---@field date string `YYYY-MM-DD`, or `''`
+---@field sourceLabel string `tweet`, `mastodon`, or a note's file name
+---@field title string? a note's title
+
+---One line: `2024-06-25 · tweet · A good error message says…`.
+---@param item recall.Item
+---@return string
+function M.format(item)
+  local parts = {}
+  for _, part in ipairs({ item.date, item.sourceLabel, item.snippet }) do
+    if part and part ~= '' then
+      table.insert(parts, part)
+    end
+  end
+  return table.concat(parts, ' · ')
+end
+
+---Opens where an item comes from: its URL in the browser, else its file at its line in `win`.
+---@param item recall.Item
+---@param win? integer the window to show a file in (default: the current one)
+function M.open(item, win)
+  if item.url and item.url ~= '' then
+    local _, err = vim.ui.open(item.url)
+    if err then
+      vim.notify('Recall: cannot open ' .. item.url .. ': ' .. err, vim.log.levels.ERROR)
+    end
+    return
+  end
+  if not item.file or item.file == '' then
+    vim.notify('Recall: this fragment has no file or link to open', vim.log.levels.WARN)
+    return
+  end
+  win = (win and vim.api.nvim_win_is_valid(win)) and win or vim.api.nvim_get_current_win()
+  vim.api.nvim_set_current_win(win)
+  vim.cmd.edit(vim.fn.fnameescape(item.file))
+  local last = vim.api.nvim_buf_line_count(0)
+  vim.api.nvim_win_set_cursor(win, { math.max(1, math.min(item.line or 1, last)), 0 })
+  vim.cmd('normal! zv')
+end
+
+---Where text goes in a window: at the cursor in Insert mode; in Normal mode after the character under
+---the cursor, as `a` and `p` do, so text lands after the last word rather than before it.
+---@param win integer
+---@param client vim.lsp.Client
+---@return lsp.Position
+function M.insert_position(win, client)
+  local bufnr = vim.api.nvim_win_get_buf(win)
+  local row, col = unpack(vim.api.nvim_win_get_cursor(win))
+  row = row - 1
+  local line = vim.api.nvim_buf_get_lines(bufnr, row, row + 1, true)[1]
+  local inserting = win == vim.api.nvim_get_current_win() and vim.api.nvim_get_mode().mode:sub(1, 1) == 'i'
+  if not inserting and col < #line then
+    col = col + #vim.fn.strcharpart(line:sub(col + 1), 0, 1)
+  end
+  return { line = row, character = vim.lsp.util.character_offset(bufnr, row, col, client.offset_encoding) }
+end
+
+---@class recall.InsertOpts
+---@field win? integer window whose cursor receives the text (default: the current one)
+---@field format? 'text'|'quote'|'link' default: the server's `insertFormat`
+---@field on_done? fun(applied: boolean)
+
+---Inserts an item at the cursor of a window, through the server (`recall.insert`), so the text
+---is formatted exactly like completion formats it (`insertFormat`: text, quote or link).
+---@param item recall.Item
+---@param opts? recall.InsertOpts
+function M.insert(item, opts)
+  opts = opts or {}
+  local win = (opts.win and vim.api.nvim_win_is_valid(opts.win)) and opts.win or vim.api.nvim_get_current_win()
+  local bufnr = vim.api.nvim_win_get_buf(win)
+  local client = lsp.client(bufnr)
+  if not client or not lsp.attached(bufnr) then
+    vim.notify('Recall: insert needs a buffer Recall is attached to', vim.log.levels.WARN)
+    return
+  end
+  local spec =
+    { uri = vim.uri_from_bufnr(bufnr), position = M.insert_position(win, client), id = item.id, format = opts.format }
+  lsp.execute(client, 'recall.insert', { spec }, function(err, result)
+    if err then
+      lsp.report('recall.insert', err)
+    end
+    if opts.on_done then
+      opts.on_done(not err and result and result.applied or false)
+    end
+  end, bufnr)
+end
+
+---Hides an item for good (`recall.hide`: kept in the index, never shown again).
+---@param item recall.Item
+---@param on_done? fun() called once the server hid it
+function M.hide(item, on_done)
+  local client = lsp.require_client()
+  if not client then
+    return
+  end
+  lsp.execute(client, 'recall.hide', { item.id }, function(err)
+    if err then
+      return lsp.report('recall.hide', err)
+    end
+    vim.notify('Recall: hidden: ' .. item.snippet, vim.log.levels.INFO)
+    if on_done then
+      on_done()
+    end
+  end)
+end
+
+return M

@@ -1,0 +1,198 @@
+/**
+ * How Recall's data reads in the editor: item facts, what Insert puts in the document, the status
+ * bar text and the status report. Pure: no `vscode` import.
+ */
+
+import { InsertFormat, Item, Status, StatusReport } from './protocol';
+
+/** `2024-06-25 · tweet · 0.61` */
+export function facts(item: Pick<Item, 'date' | 'sourceLabel' | 'score'>): string {
+  return [item.date, item.sourceLabel, score(item.score)].filter((f) => f).join(' · ');
+}
+
+export function score(value: number): string {
+  return Number.isFinite(value) ? value.toFixed(2) : '';
+}
+
+/** Text on one line, cut to `limit` characters with an ellipsis. */
+export function snippet(text: string, limit = 80): string {
+  const flat = text.split(/\s+/).filter((w) => w).join(' ');
+  return flat.length <= limit ? flat : flat.slice(0, limit - 1).trimEnd() + '…';
+}
+
+/** Where an item opens: its URL (tweets, posts), else its file at its line. */
+export type Target = { kind: 'url'; url: string } | { kind: 'file'; file: string; line: number } | { kind: 'none' };
+
+export function target(item: Pick<Item, 'url' | 'file' | 'line'>): Target {
+  if (item.url) {
+    return { kind: 'url', url: item.url };
+  }
+  // A member of a zip archive (`archive.zip!/data/tweets.js`) has no file to open.
+  if (item.file && !item.file.includes('!/')) {
+    return { kind: 'file', file: item.file, line: Math.max(1, item.line ?? 1) };
+  }
+  return { kind: 'none' };
+}
+
+/** A link to an item, as the server writes it: its URL, else `file://…#L<line>`. */
+export function link(item: Pick<Item, 'url' | 'file' | 'line'>): string | null {
+  if (item.url) {
+    return item.url;
+  }
+  if (!item.file || item.file.includes('!/') || !item.file.startsWith('/')) {
+    return null;
+  }
+  const uri = 'file://' + item.file.split('/').map(encodeURIComponent).join('/');
+  return item.line ? `${uri}#L${item.line}` : uri;
+}
+
+/** What Insert puts in the document (the same three formats as the server's completion). */
+export function insertion(item: Item, format: InsertFormat): string {
+  const href = link(item);
+  if (format === 'link') {
+    const title = snippet(item.kind === 'note' && item.title ? item.title : item.text, 60);
+    return href ? `[${title.replace(/[[\]]/g, (c) => '\\' + c)}](${href})` : item.text;
+  }
+  if (format === 'quote') {
+    const body = item.text
+      .split(/\r?\n/)
+      .map((line) => (line.trim() ? '> ' + line : '>'))
+      .join('\n');
+    const attribution = [item.date, href ? `[source](${href})` : ''].filter((x) => x).join(' · ');
+    return attribution ? `${body}\n>\n> — ${attribution}` : body;
+  }
+  return item.text;
+}
+
+/** Where and what to insert, given the line at the cursor: a quote goes on its own paragraph after
+ * the current line; text and links go at the cursor, with a space from a word before them. */
+export function placeInsertion(
+  lineText: string,
+  character: number,
+  text: string,
+  format: InsertFormat,
+): { line: 'same' | 'end'; text: string } {
+  if (format === 'quote') {
+    return lineText.trim() ? { line: 'end', text: '\n\n' + text + '\n' } : { line: 'same', text };
+  }
+  const before = lineText.slice(0, character);
+  const after = lineText.slice(character);
+  const lead = before && !/\s$/.test(before) ? ' ' : '';
+  const trail = after && !/^[\s.,;:!?)]/.test(after) ? ' ' : '';
+  return { line: 'same', text: lead + text + trail };
+}
+
+/** The status bar: `$(history) Recall 34`, `$(sync~spin) Recall 42%`, … */
+export function statusBarText(status: Status | undefined, fragments: number | undefined, running: boolean): string {
+  if (!running) {
+    return '$(circle-slash) Recall';
+  }
+  switch (status?.state) {
+    case undefined:
+    case 'starting':
+      return '$(loading~spin) Recall';
+    case 'loading-model':
+      return '$(loading~spin) Recall: loading model';
+    case 'indexing':
+      return status.percent === null ? '$(sync~spin) Recall: indexing' : `$(sync~spin) Recall ${status.percent}%`;
+    case 'error':
+      return '$(error) Recall';
+    case 'ready':
+      return fragments === undefined ? '$(history) Recall' : `$(history) Recall ${fragments.toLocaleString('en-US')}`;
+  }
+}
+
+export function statusBarTooltip(status: Status | undefined, fragments: number | undefined, running: boolean): string {
+  if (!running) {
+    return 'Recall: the server is not running. Click for details.';
+  }
+  const lines: string[] = [];
+  switch (status?.state) {
+    case 'loading-model':
+      lines.push('Recall is loading its model');
+      break;
+    case 'indexing':
+      lines.push(`Recall is indexing${status.message ? ': ' + status.message : ''}`);
+      break;
+    case 'error':
+      lines.push(`Recall failed${status.message ? ': ' + status.message : ''}`);
+      break;
+    case 'ready':
+      lines.push(fragments === undefined ? 'Recall is ready' : `Recall: ${plural(fragments, 'fragment')} of past writing`);
+      break;
+    default:
+      lines.push('Recall is starting');
+  }
+  if (status && status.pending > 0) {
+    lines.push(`${plural(status.pending, 'edit')} waiting to be indexed`);
+  }
+  lines.push('Click for status');
+  return lines.join('\n');
+}
+
+export function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The `recall.status` result as a Markdown report. */
+export function statusReport(report: StatusReport, serverCommand: string): string {
+  const out: string[] = ['# Recall status', ''];
+  const row = (name: string, value: unknown) => {
+    if (value !== undefined && value !== null && value !== '') {
+      out.push(`| ${name} | ${cell(String(value))} |`);
+    }
+  };
+  out.push('| | |', '|---|---|');
+  row('State', report.state + (report.message ? ` (${report.message})` : ''));
+  row('Error', report.error);
+  row('Fragments', report.fragments?.toLocaleString('en-US'));
+  row('Searchable', report.searchable?.toLocaleString('en-US'));
+  row('Hidden', report.hidden);
+  row('Edits not yet indexed', report.pending);
+  row('Open documents', report.openDocuments);
+  if (report.model) {
+    row('Model', `${report.model.name}${report.model.loaded ? '' : ' (not loaded)'}`);
+    row('Model location', code(report.model.location));
+  }
+  row('Index', report.indexDir ? code(report.indexDir) : undefined);
+  row('Server', code(serverCommand));
+  row('Version', report.version);
+  if (report.indexing) {
+    row('Indexing', `${report.indexing.message} (${report.indexing.percent}%)`);
+  }
+  out.push('', '## Sources', '');
+  const sources = report.sources ?? [];
+  if (sources.length === 0) {
+    out.push(
+      report.configuredSources?.length
+        ? 'None indexed yet: ' + report.configuredSources.map(code).join(', ')
+        : 'None. Add archives and notes folders to the `recall.sources` setting.',
+    );
+  } else {
+    out.push('| Source | Kind | Fragments | Indexed | Skipped |', '|---|---|---:|---|---|');
+    for (const s of sources) {
+      const skipped = Object.entries(s.last_read?.skipped ?? {})
+        .map(([why, n]) => `${n} ${why}`)
+        .join(', ');
+      const errors = s.last_read?.errors?.length ? ` · ${plural(s.last_read.errors.length, 'error')}` : '';
+      out.push(
+        `| ${cell(code(s.path))} | ${cell(s.kind)} | ${s.fragments} | ${cell((s.indexed_at ?? '').replace('T', ' ').slice(0, 16))} | ${cell(skipped + errors)} |`,
+      );
+    }
+  }
+  if (report.options && Object.keys(report.options).length) {
+    out.push('', '## Options', '', '| Option | Value |', '|---|---|');
+    for (const [key, value] of Object.entries(report.options)) {
+      out.push(`| ${cell(key)} | ${cell(code(JSON.stringify(value)))} |`);
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+function code(text: string): string {
+  return '`' + text.replace(/`/g, "'") + '`';
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}

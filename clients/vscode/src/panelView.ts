@@ -1,0 +1,126 @@
+/**
+ * The Recall panel's content, as an HTML string built from plain data. It runs inside the webview
+ * (bundled into dist/webview.js) and in the unit tests: no `vscode` and no DOM here.
+ */
+
+import { score, snippet } from './format';
+import { InsertFormat, Item, Status } from './protocol';
+
+export interface PanelState {
+  /** Whether the language server runs. */
+  server: 'starting' | 'running' | 'stopped';
+  status?: Status;
+  /** What the list is about. */
+  context:
+    | { kind: 'no-editor' }
+    | { kind: 'blank'; document: string }
+    | { kind: 'paragraph'; document: string; line: number };
+  items: Item[];
+  insertFormat: InsertFormat;
+}
+
+/** Messages from the webview to the extension. */
+export type PanelAction =
+  | { action: 'open'; id: string }
+  | { action: 'insert'; id: string; format: InsertFormat }
+  | { action: 'hide'; id: string }
+  | { action: 'restart' }
+  | { action: 'log' }
+  | { action: 'search' }
+  | { action: 'ready' };
+
+const FORMAT_LABELS: Record<InsertFormat, string> = { text: 'Insert', quote: 'Quote', link: 'Link' };
+const FORMAT_TITLES: Record<InsertFormat, string> = {
+  text: 'Insert the text at the cursor',
+  quote: 'Insert as a Markdown quote with its date and source',
+  link: 'Insert a Markdown link to it',
+};
+
+export function renderPanel(state: PanelState): string {
+  const listed = state.server !== 'stopped' && state.items.length > 0;
+  return [progress(state), header(state), listed ? list(state) : empty(state)].join('');
+}
+
+function progress(state: PanelState): string {
+  const status = state.status;
+  if (state.server !== 'running' || !status || (status.state !== 'indexing' && status.state !== 'loading-model')) {
+    return '';
+  }
+  const label = status.state === 'loading-model' ? 'Loading the model…' : `Indexing${status.message ? ': ' + status.message : '…'}`;
+  const percent = status.state === 'indexing' && status.percent !== null ? Math.max(0, Math.min(100, status.percent)) : null;
+  const bar =
+    percent === null
+      ? '<div class="bar indeterminate"><div></div></div>'
+      : `<div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="${percent}"><div style="width:${percent}%"></div></div>`;
+  return `<section class="progress" aria-live="polite"><div class="progress-label">${esc(label)}${
+    percent === null ? '' : ` <span class="percent">${percent}%</span>`
+  }</div>${bar}</section>`;
+}
+
+function header(state: PanelState): string {
+  const c = state.context;
+  if (c.kind !== 'paragraph' || state.server !== 'running') {
+    return '';
+  }
+  const count = state.items.length ? `${state.items.length} related to` : 'Related to';
+  return `<div class="context">${count} the paragraph at <span class="where">${esc(c.document)}:${c.line}</span></div>`;
+}
+
+function list(state: PanelState): string {
+  const rows = state.items.map((item) => row(item, state.insertFormat)).join('');
+  return `<ul class="items" aria-label="Related past writing">${rows}</ul>`;
+}
+
+function row(item: Item, insertFormat: InsertFormat): string {
+  const id = esc(item.id);
+  const opens = item.url ? `Open ${item.kind === 'tweet' ? 'the tweet' : 'the post'} in the browser` : `Open ${item.sourceLabel}${item.line ? ' at line ' + item.line : ''}`;
+  const formats: InsertFormat[] = [insertFormat, ...(['text', 'quote', 'link'] as InsertFormat[]).filter((f) => f !== insertFormat)];
+  const buttons = formats
+    .map(
+      (f, i) =>
+        `<button class="action${i === 0 ? ' primary' : ''}" data-action="insert" data-format="${f}" data-id="${id}" title="${esc(FORMAT_TITLES[f])}">${FORMAT_LABELS[f]}</button>`,
+    )
+    .join('');
+  return (
+    `<li class="item kind-${esc(item.kind)}" data-id="${id}">` +
+    `<button class="open" data-action="open" data-id="${id}" title="${esc(opens)}">` +
+    (item.title && item.kind === 'note' ? `<span class="title">${esc(item.title)}</span>` : '') +
+    `<span class="text">${esc(snippet(item.text, 280))}</span></button>` +
+    `<div class="meta"><span class="date">${esc(item.date)}</span>` +
+    `<span class="source">${esc(item.sourceLabel)}</span>` +
+    `<span class="score" title="similarity">${esc(score(item.score))}</span></div>` +
+    `<div class="actions">${buttons}<button class="action hide" data-action="hide" data-id="${id}" title="Never show this again">Hide</button></div>` +
+    `</li>`
+  );
+}
+
+function empty(state: PanelState): string {
+  const status = state.status;
+  let title = 'Nothing related yet';
+  let body: string;
+  let actions = '';
+  if (state.server === 'stopped') {
+    title = 'Recall is not running';
+    body = 'Its language server stopped or could not start. The log says why; the <code>recall.server.path</code> setting says which program runs.';
+    actions = '<button class="action primary" data-action="restart">Restart server</button><button class="action" data-action="log">Show log</button>';
+  } else if (status?.state === 'error') {
+    title = 'Recall cannot search';
+    body = esc(status.message || 'The index could not be opened.') + ' The log says more.';
+    actions = '<button class="action" data-action="log">Show log</button>';
+  } else if (state.context.kind === 'no-editor') {
+    body = 'Open a Markdown file and write: what you wrote before about the same thing shows here.';
+    actions = '<button class="action" data-action="search">Search past writing</button>';
+  } else if (state.server === 'starting' || !status || status.state === 'starting' || status.state === 'loading-model') {
+    body = 'Recall is starting. Past writing related to the paragraph you are writing will show here.';
+  } else if (state.context.kind === 'blank') {
+    body = 'Write a few words, or move the cursor into a paragraph: related tweets and notes show here.';
+  } else {
+    body = 'None of your past writing is close to this paragraph yet. Keep writing.';
+  }
+  return `<div class="empty"><p class="empty-title">${esc(title)}</p><p>${body}</p>${actions ? `<div class="actions">${actions}</div>` : ''}</div>`;
+}
+
+/** Escapes text for HTML content and attribute values. */
+export function esc(text: string | null | undefined): string {
+  return (text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}

@@ -1,0 +1,100 @@
+/**
+ * Recall's own LSP messages and commands (docs/protocol.md), as TypeScript types.
+ * Pure: no `vscode` import, so the unit tests can use it.
+ */
+
+export const RELATED = 'recall/related';
+export const STATUS = 'recall/status';
+
+/** Server commands, sent with `workspace/executeCommand`. */
+export const Commands = {
+  status: 'recall.status',
+  reindex: 'recall.reindex',
+  search: 'recall.search',
+  hide: 'recall.hide',
+  insert: 'recall.insert',
+  showRelated: 'recall.showRelated',
+} as const;
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** One fragment of past writing, as the server sends it. */
+export interface Item {
+  id: string;
+  score: number;
+  text: string;
+  kind: string; // tweet | mastodon | note | like
+  source: string;
+  location: string;
+  url: string | null;
+  created_at: string | null;
+  title: string | null;
+  file: string;
+  line: number | null; // 1-based
+  snippet: string;
+  date: string;
+  sourceLabel: string;
+}
+
+/** The `recall/related` notification, and the `recall.showRelated` lens argument. */
+export interface Related {
+  uri: string;
+  range: Range | null;
+  items: Item[];
+}
+
+/** The result of the `recall/related` request. */
+export interface RelatedResult {
+  range: Range | null;
+  items: Item[];
+}
+
+export type State = 'starting' | 'loading-model' | 'indexing' | 'ready' | 'error';
+
+/** The `recall/status` notification. */
+export interface Status {
+  state: State;
+  message: string;
+  percent: number | null;
+  revision: number;
+  pending: number;
+}
+
+export interface SourceReport {
+  path: string;
+  kind: string;
+  fragments: number;
+  indexed_at: string | null;
+  last_read?: {
+    skipped?: Record<string, number>;
+    skipped_files?: unknown[];
+    errors?: unknown[];
+  };
+}
+
+/** The result of the `recall.status` command (the fields the client reads; the server may add more). */
+export interface StatusReport extends Partial<Status> {
+  error?: string | null;
+  fragments?: number;
+  searchable?: number;
+  hidden?: number;
+  sources?: SourceReport[];
+  configuredSources?: string[];
+  model?: { name: string; location: string; loaded: boolean };
+  indexDir?: string;
+  indexing?: { stage: string; done: number; total: number; percent: number; message: string } | null;
+  openDocuments?: number;
+  options?: Record<string, unknown>;
+  version?: string;
+}
+
+export type InsertFormat = 'text' | 'quote' | 'link';
+export const INSERT_FORMATS: readonly InsertFormat[] = ['text', 'quote', 'link'];

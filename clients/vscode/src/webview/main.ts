@@ -1,0 +1,67 @@
+/**
+ * The script of the Recall panel's webview: draws the state the extension posts, and posts the
+ * user's clicks back. All the drawing is `renderPanel`, which the unit tests cover.
+ */
+
+import { PanelAction, PanelState, renderPanel } from '../panelView';
+import type { InsertFormat } from '../protocol';
+
+declare function acquireVsCodeApi(): { postMessage(message: PanelAction): void; setState(state: unknown): void; getState(): unknown };
+
+const vscode = acquireVsCodeApi();
+const root = document.getElementById('root')!;
+
+function draw(state: PanelState): void {
+  // Keep keyboard focus on the same button across redraws.
+  const focused = document.activeElement as HTMLElement | null;
+  const key = focused?.dataset?.action ? `${focused.dataset.action}|${focused.dataset.id ?? ''}|${focused.dataset.format ?? ''}` : undefined;
+  root.innerHTML = renderPanel(state);
+  if (key) {
+    for (const el of root.querySelectorAll<HTMLElement>('[data-action]')) {
+      if (`${el.dataset.action}|${el.dataset.id ?? ''}|${el.dataset.format ?? ''}` === key) {
+        el.focus();
+        break;
+      }
+    }
+  }
+  vscode.setState(state);
+}
+
+window.addEventListener('message', (event: MessageEvent) => {
+  const message = event.data as { type: string; state?: PanelState };
+  if (message?.type === 'state' && message.state) {
+    draw(message.state);
+  }
+});
+
+root.addEventListener('click', (event) => {
+  const el = (event.target as HTMLElement).closest<HTMLElement>('[data-action]');
+  if (!el) {
+    return;
+  }
+  const { action, id, format } = el.dataset;
+  switch (action) {
+    case 'open':
+    case 'hide':
+      if (id) {
+        vscode.postMessage({ action, id });
+      }
+      break;
+    case 'insert':
+      if (id) {
+        vscode.postMessage({ action, id, format: (format as InsertFormat) ?? 'text' });
+      }
+      break;
+    case 'restart':
+    case 'log':
+    case 'search':
+      vscode.postMessage({ action });
+      break;
+  }
+});
+
+const saved = vscode.getState() as PanelState | undefined;
+if (saved) {
+  draw(saved);
+}
+vscode.postMessage({ action: 'ready' });

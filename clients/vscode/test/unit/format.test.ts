@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  facts,
+  insertion,
+  link,
+  placeInsertion,
+  snippet,
+  statusBarText,
+  statusBarTooltip,
+  statusReport,
+  target,
+} from '../../src/format';
+import { note, tweet } from './fixtures';
+
+test('facts: date · source · score', () => {
+  assert.equal(facts(tweet), '2024-06-25 · tweet · 0.61');
+  assert.equal(facts({ date: '', sourceLabel: 'note.md', score: 0.5 }), 'note.md · 0.50');
+});
+
+test('snippet flattens whitespace and cuts with an ellipsis', () => {
+  assert.equal(snippet('a\n\n b   c'), 'a b c');
+  assert.equal(snippet('one two three four', 10), 'one two t…'); // as the server cuts it
+  assert.equal(snippet('x'.repeat(10), 10), 'x'.repeat(10));
+});
+
+test('target: the URL of a tweet, a note at its line, nothing for a zip member', () => {
+  assert.deepEqual(target(tweet), { kind: 'url', url: tweet.url });
+  assert.deepEqual(target(note), { kind: 'file', file: note.file, line: 12 });
+  assert.deepEqual(target({ ...note, line: null }), { kind: 'file', file: note.file, line: 1 });
+  assert.deepEqual(target({ ...note, file: '/a/archive.zip!/notes/a.md' }), { kind: 'none' });
+});
+
+test('link: the URL, else a file URI with the line, as the server writes it', () => {
+  assert.equal(link(tweet), tweet.url);
+  assert.equal(link(note), 'file:///home/ada/notes/writing%20habits.md#L12');
+  assert.equal(link({ ...note, file: 'relative.md' }), null);
+});
+
+test('insertion: text, quote and link formats', () => {
+  assert.equal(insertion(tweet, 'text'), tweet.text);
+  assert.equal(
+    insertion(tweet, 'quote'),
+    `> ${tweet.text}\n>\n> — 2024-06-25 · [source](${tweet.url})`,
+  );
+  assert.equal(
+    insertion(note, 'quote'),
+    '> Error messages [should] say what went wrong\n> and how to fix it.\n>\n> — 2023-01-02 · [source](file:///home/ada/notes/writing%20habits.md#L12)',
+  );
+  assert.equal(insertion(tweet, 'link'), `[Reading old notebooks is humbling: I had the same idea thre…](${tweet.url})`);
+  assert.equal(insertion(note, 'link'), '[Good errors](file:///home/ada/notes/writing%20habits.md#L12)');
+  assert.equal(insertion({ ...note, title: null }, 'link').startsWith('[Error messages \\[should\\] say'), true);
+  const nowhere = { ...note, file: '/a.zip!/b.md' };
+  assert.equal(insertion(nowhere, 'link'), nowhere.text);
+  assert.equal(insertion({ ...nowhere, date: '' }, 'quote'), '> Error messages [should] say what went wrong\n> and how to fix it.');
+});
+
+test('placeInsertion: spaces around inline text, quotes on their own paragraph', () => {
+  assert.deepEqual(placeInsertion('I wrote', 7, 'X', 'text'), { line: 'same', text: ' X' });
+  assert.deepEqual(placeInsertion('I wrote ', 8, 'X', 'text'), { line: 'same', text: 'X' });
+  assert.deepEqual(placeInsertion('ab', 1, 'X', 'link'), { line: 'same', text: ' X ' });
+  assert.deepEqual(placeInsertion('a.', 1, 'X', 'text'), { line: 'same', text: ' X' });
+  assert.deepEqual(placeInsertion('', 0, 'X', 'text'), { line: 'same', text: 'X' });
+  assert.deepEqual(placeInsertion('Some text', 4, '> q', 'quote'), { line: 'end', text: '\n\n> q\n' });
+  assert.deepEqual(placeInsertion('   ', 0, '> q', 'quote'), { line: 'same', text: '> q' });
+});
+
+test('status bar: count when ready, percent while indexing, model loading, stopped', () => {
+  const status = { state: 'ready' as const, message: '', percent: null, revision: 3, pending: 0 };
+  assert.equal(statusBarText(status, 1234, true), '$(history) Recall 1,234');
+  assert.equal(statusBarText(status, undefined, true), '$(history) Recall');
+  assert.equal(statusBarText({ ...status, state: 'indexing', percent: 42 }, 10, true), '$(sync~spin) Recall 42%');
+  assert.equal(statusBarText({ ...status, state: 'indexing', percent: null }, 10, true), '$(sync~spin) Recall: indexing');
+  assert.equal(statusBarText({ ...status, state: 'loading-model' }, undefined, true), '$(loading~spin) Recall: loading model');
+  assert.equal(statusBarText(undefined, undefined, true), '$(loading~spin) Recall');
+  assert.equal(statusBarText(status, 5, false), '$(circle-slash) Recall');
+  assert.equal(statusBarText({ ...status, state: 'error' }, 5, true), '$(error) Recall');
+  assert.match(statusBarTooltip({ ...status, pending: 2 }, 1, true), /1 fragment of past writing\n2 edits waiting/);
+});
+
+test('status report: facts, sources and options as Markdown tables', () => {
+  const markdown = statusReport(
+    {
+      state: 'ready',
+      fragments: 34,
+      searchable: 34,
+      hidden: 1,
+      model: { name: 'all-MiniLM-L6-v2', location: '/m', loaded: true },
+      indexDir: '/tmp/idx',
+      sources: [
+        {
+          path: '/a|b/twitter-archive',
+          kind: 'twitter',
+          fragments: 24,
+          indexed_at: '2026-11-26T23:12:55+00:00',
+          last_read: { skipped: { retweet: 1 }, errors: [] },
+        },
+      ],
+      options: { topK: 8 },
+      version: '0.1.0',
+    },
+    '/venv/bin/recall-ls serve',
+  );
+  assert.match(markdown, /^# Recall status/);
+  assert.match(markdown, /\| State \| ready \|/);
+  assert.match(markdown, /\| Fragments \| 34 \|/);
+  assert.match(markdown, /\| `\/a\\\|b\/twitter-archive` \| twitter \| 24 \| 2026-11-26 23:12 \| 1 retweet \|/);
+  assert.match(markdown, /\| topK \| `8` \|/);
+  assert.match(markdown, /\| Server \| `\/venv\/bin\/recall-ls serve` \|/);
+  assert.match(statusReport({ state: 'ready', sources: [] }, 'x'), /None\. Add archives/);
+});

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { esc, PanelState, renderPanel } from '../../src/panelView';
+import { note, tweet } from './fixtures';
+
+const ready = { state: 'ready' as const, message: '', percent: null, revision: 1, pending: 0 };
+
+function state(extra: Partial<PanelState>): PanelState {
+  return { server: 'running', status: ready, context: { kind: 'paragraph', document: 'draft.md', line: 3 }, items: [], insertFormat: 'text', ...extra };
+}
+
+test('rows show the snippet, date, source and score, with open, insert and hide actions', () => {
+  const html = renderPanel(state({ items: [tweet, note] }));
+  assert.match(html, /2 related to the paragraph at <span class="where">draft\.md:3<\/span>/);
+  assert.match(html, /Reading old notebooks is humbling/);
+  assert.match(html, /<span class="date">2024-06-25<\/span><span class="source">tweet<\/span><span class="score" title="similarity">0\.61<\/span>/);
+  assert.match(html, /data-action="open" data-id="tweet:1850000000000004000" title="Open the tweet in the browser"/);
+  assert.match(html, /title="Open writing habits\.md at line 12"/);
+  assert.match(html, /<span class="title">Good errors<\/span>/);
+  for (const format of ['text', 'quote', 'link']) {
+    assert.match(html, new RegExp(`data-action="insert" data-format="${format}" data-id="note:abc"`));
+  }
+  assert.match(html, /data-action="hide" data-id="note:abc"/);
+});
+
+test('the configured insert format is the first, primary button', () => {
+  const html = renderPanel(state({ items: [tweet], insertFormat: 'quote' }));
+  assert.match(html, /<div class="actions"><button class="action primary" data-action="insert" data-format="quote"/);
+});
+
+test('past writing is shown as text, never as markup', () => {
+  const html = renderPanel(state({ items: [{ ...tweet, id: 'x"y', text: '<img src=x onerror=alert(1)> & "q"' }] }));
+  assert.doesNotMatch(html, /<img/);
+  assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt; &amp; &quot;q&quot;/);
+  assert.match(html, /data-id="x&quot;y"/);
+  assert.equal(esc(`<a href='x'>&</a>`), '&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;');
+});
+
+test('empty states: nothing related, blank line, no editor, stopped server', () => {
+  assert.match(renderPanel(state({})), /Nothing related yet[\s\S]*None of your past writing is close/);
+  assert.match(renderPanel(state({ context: { kind: 'blank', document: 'a.md' } })), /Nothing related yet[\s\S]*Write a few words/);
+  assert.match(renderPanel(state({ context: { kind: 'no-editor' } })), /Open a Markdown file[\s\S]*data-action="search"/);
+  const stopped = renderPanel(state({ server: 'stopped', status: undefined }));
+  assert.match(stopped, /Recall is not running[\s\S]*data-action="restart"[\s\S]*data-action="log"/);
+  assert.match(renderPanel(state({ server: 'starting', status: undefined })), /Recall is starting/);
+});
+
+test('progress shows while the model loads and while indexing', () => {
+  const indexing = renderPanel(state({ status: { ...ready, state: 'indexing', message: 'reading notes', percent: 50 }, items: [tweet] }));
+  assert.match(indexing, /Indexing: reading notes <span class="percent">50%<\/span>/);
+  assert.match(indexing, /aria-valuenow="50"><div style="width:50%">/);
+  assert.match(indexing, /Reading old notebooks/); // the list stays usable meanwhile
+  const loading = renderPanel(state({ status: { ...ready, state: 'loading-model' } }));
+  assert.match(loading, /Loading the model…[\s\S]*indeterminate/);
+  assert.doesNotMatch(renderPanel(state({})), /class="progress"/);
+});
+
+test('a stopped server shows why, not a list that can no longer be acted on', () => {
+  const html = renderPanel(state({ server: 'stopped', items: [tweet] }));
+  assert.doesNotMatch(html, /class="items"/);
+  assert.match(html, /Recall is not running/);
+});
+
+test('an index that cannot be opened says so before anything else', () => {
+  const html = renderPanel(state({ status: { ...ready, state: 'error', message: 'the index folder is read-only.' }, context: { kind: 'no-editor' } }));
+  assert.match(html, /Recall cannot search[\s\S]*the index folder is read-only\. The log says more/);
+});
