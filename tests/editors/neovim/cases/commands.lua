@@ -38,7 +38,7 @@ return function(t)
   })
   vim.cmd('Recall search')
   t.wait('the result inserted into the draft', function()
-    return t.text(buf):find('A draft%.Reading old notebooks is humbling')
+    return t.text(buf):find('A draft%. Reading old notebooks is humbling')
   end)
   t.expect(ui.inputs[1].prompt == 'Recall search: ', 'input prompt: %s', vim.inspect(ui.inputs[1]))
   local results = ui.selects[1]
@@ -66,7 +66,7 @@ return function(t)
   local before = #ui.selects
   vim.cmd('Recall insert')
   t.wait('the related item inserted', function()
-    return vim.api.nvim_buf_get_lines(buf, 2, 3, true)[1]:find('several times%.Reading old notebooks')
+    return vim.api.nvim_buf_get_lines(buf, 2, 3, true)[1]:find('several times%. Reading old notebooks')
   end)
   t.expect(
     ui.selects[before + 1].opts.prompt == 'Recall: insert',
