@@ -224,7 +224,7 @@ def main() -> None:
     queries = np.stack([embedder.encode_query(t) for t in query_texts])
     report["query_embed_ms_mean"] = round((time.perf_counter() - started) * 1000 / len(queries), 2)
     report["sizes"] = []
-    for size in (int(s) for s in args.sizes.split(",")):
+    for size in (int(s) for s in args.sizes.split(",") if s):
         with tempfile.TemporaryDirectory() as folder:
             result = bench_size(size, base, queries, rng, Path(folder), [int(k) for k in args.search_k.split(",")])
         print(json.dumps(result), flush=True)
