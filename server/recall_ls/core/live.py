@@ -173,6 +173,8 @@ class LiveIndex:
             self._wake.notify()
 
     def hide(self, fragment_id: str) -> None:
+        # Not queued to the writer: one row in its own table, unrelated to the index, and the user
+        # expects the next answer to leave the fragment out already. The store serialises writes.
         session = self._session
         if session is not None:
             session.hide(fragment_id)

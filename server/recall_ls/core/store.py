@@ -260,11 +260,6 @@ class Store:
             ).fetchall()
         return [r[0] for r in rows]
 
-    def file_states(self, source: str) -> dict[str, FileState]:
-        with self._lock:
-            rows = self._db.execute("SELECT path, size, mtime_ns FROM files WHERE source = ?", (source,)).fetchall()
-        return {p: FileState(p, s, m) for p, s, m in rows}
-
     def _insert(self, source: str, f: Fragment) -> int:
         cursor = self._db.execute(
             "INSERT INTO fragments (id, source, kind, path, line_start, line_end, url, created_at, title,"
@@ -319,16 +314,6 @@ class Store:
             rows = self._db.execute(sql + " ORDER BY num", args).fetchall()
         for row in rows:
             yield StoredFragment(row[0], _row_to_fragment(row))
-
-    def live_nums(self) -> np.ndarray:
-        with self._lock:
-            rows = self._db.execute("SELECT num FROM fragments ORDER BY num").fetchall()
-        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-
-    def max_num(self) -> int:
-        with self._lock:
-            row = self._db.execute("SELECT max(num) FROM fragments").fetchone()
-        return row[0] or 0
 
     # -- embeddings -------------------------------------------------------------------------------
 
@@ -432,10 +417,6 @@ class Store:
     def hide(self, fragment_id: str) -> None:
         with self._lock, self._transaction():
             self._db.execute("INSERT OR REPLACE INTO hidden VALUES (?, ?)", (fragment_id, now_iso()))
-
-    def unhide(self, fragment_id: str) -> None:
-        with self._lock, self._transaction():
-            self._db.execute("DELETE FROM hidden WHERE id = ?", (fragment_id,))
 
     def hidden_ids(self) -> set[str]:
         with self._lock:

@@ -113,8 +113,7 @@ class RecallServer(LanguageServer):
 
     def document(self, uri: str):
         """The open document, or None for a URI the client never opened (no error: nothing to say)."""
-        document = self.workspace.text_documents.get(uri)
-        return document
+        return self.workspace.text_documents.get(uri)
 
     def paragraph_at(self, uri: str, position: types.Position) -> Paragraph | None:
         document = self.document(uri)
