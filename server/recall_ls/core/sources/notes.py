@@ -21,6 +21,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
@@ -31,6 +32,7 @@ from markdown_it.token import Token
 
 from recall_ls.core.fragments import Fragment, Kind, normalize_for_hash
 from recall_ls.core.sources.base import FileState, ImportOptions, Problem, SourceReport
+from recall_ls.core.sources.stretches import stretches
 
 NOTE_SUFFIXES = (".md", ".markdown", ".txt")
 IGNORED_FOLDERS = frozenset({".git", "node_modules"})
@@ -278,6 +280,8 @@ def _blank_math_from(out: list[str], i: int, column: int) -> int:
 
 def _find_marker(line: str, column: int) -> int | None:
     """Column of the first ``$$`` at or after ``column`` outside inline code and escapes."""
+    if "$$" not in line[column:]:
+        return None  # most lines: no need to walk them character by character
     k = column
     while k < len(line) - 1:
         char = line[k]
@@ -359,8 +363,34 @@ def _parse_blocks(text: str, markdown: bool = True) -> _Parsed:
     if not markdown:
         return _Parsed(_plain_blocks(lines), None, [])
     lines, tags = _blank_metadata_lines(lines)
-    walker = _Walker(_MD.parse("\n".join(_blank_math_and_comments(lines))))
-    return _Parsed(walker.run(), walker.first_h1, tags)
+    lines = _blank_math_and_comments(lines)
+    blocks: list[Block] = []
+    headings: tuple[tuple[int, str], ...] = ()
+    first_h1: str | None = None
+    for start, stop in stretches(lines):
+        # A stretch before a cut ends in a blank line; the newline keeps it a line, as in the note.
+        text = "\n".join(lines[start:stop]) + ("\n" if stop < len(lines) else "")
+        parsed = _parse_stretch(text, headings)
+        blocks += parsed.blocks if not start else [
+            Block(b.text, b.line_start + start, b.line_end + start, b.heading_path, b.kind) for b in parsed.blocks
+        ]
+        headings = parsed.headings
+        first_h1 = first_h1 or parsed.first_h1
+    return _Parsed(blocks, first_h1, tags)
+
+
+class _Stretch(NamedTuple):
+    blocks: tuple[Block, ...]  # line numbers counted from the stretch's first line
+    headings: tuple[tuple[int, str], ...]  # the headings open after it: the next stretch's path
+    first_h1: str | None
+
+
+@lru_cache(maxsize=4096)
+def _parse_stretch(text: str, headings: tuple[tuple[int, str], ...]) -> _Stretch:
+    """One stretch of a note (see ``stretches``), under the headings open where it starts. Cached:
+    while a note is edited, every stretch but the edited one parses as it did a keystroke ago."""
+    walker = _Walker(_MD.parse(text), list(headings))
+    return _Stretch(tuple(walker.run()), tuple(walker.headings), walker.first_h1)
 
 
 def _plain_blocks(lines: list[str]) -> list[Block]:
@@ -380,10 +410,10 @@ def _plain_blocks(lines: list[str]) -> list[Block]:
 class _Walker:
     """Turns markdown-it's flat token stream into blocks, tracking the headings above each."""
 
-    def __init__(self, tokens: list[Token]) -> None:
+    def __init__(self, tokens: list[Token], headings: list[tuple[int, str]]) -> None:
         self.tokens = tokens
         self.blocks: list[Block] = []
-        self.headings: list[tuple[int, str]] = []
+        self.headings = headings
         self.first_h1: str | None = None
 
     def run(self) -> list[Block]:

@@ -1,0 +1,96 @@
+"""Where a Markdown note can be cut into stretches that parse the same alone as in the whole note.
+
+The language server splits the open document into paragraphs on every keystroke; parsing a long note
+whole each time costs tens of milliseconds. Cut at the right places, a note parses as the sum of its
+stretches, so a stretch whose text did not change keeps its earlier parse and an edit re-parses one.
+
+A cut goes before a line that starts at column 0 after a blank line: there CommonMark closes every
+open paragraph, list item and block quote, so nothing before the cut changes how the line parses.
+Only a few constructs run on across such a line: fenced code and the HTML blocks that end at a
+marker (``<!--`` to ``-->``, ``<pre>``, ``<script>``, ...). They are followed from their opening
+line; no cut falls inside one. Where this reading could go wrong, the note is not cut at all:
+reference definitions (``[x]: url`` and footnotes) act on the whole note; a fence or HTML block
+opened with 1-3 spaces may sit inside a list item, where it ends with the item, not at its marker;
+one right below an HTML block or a table line may belong to it and open nothing.
+
+The caller blanks front matter, display math and comments first (keeping line numbers), so those
+need no care here.
+"""
+
+from __future__ import annotations
+
+import re
+
+_FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
+_REFERENCE_DEFINITION = re.compile(r"^[ \t>]*\[[^\]]+\]:")
+# HTML blocks of CommonMark kinds 1-5, which end at a marker rather than at a blank line.
+_HTML_OPEN = re.compile(r"^( {0,3})(?:<(script|pre|style|textarea)(?:\s|>|$)|<!--|<\?|<![A-Za-z]|<!\[CDATA\[)", re.I)
+_HTML_CLOSE = {"script": "</script>", "pre": "</pre>", "style": "</style>", "textarea": "</textarea>"}
+
+
+def stretches(lines: list[str]) -> list[tuple[int, int]]:
+    """``(start, stop)`` line index ranges covering ``lines`` in order; each parses on its own as
+    it does within the whole note. One range when the note cannot be cut safely."""
+    whole = [(0, len(lines))]
+    cuts = [0]
+    closer: str | None = None  # what ends the fence or HTML block we are in
+    fence: str | None = None
+    run_may_swallow = False  # the lines since the last blank one may be an HTML block or a table
+    for i, line in enumerate(lines):
+        if closer is not None:
+            if _closes(line, closer, fence):
+                closer = fence = None
+            continue
+        first = line[:1]
+        if first in ("", " ", "\t", ">", "[", "<", "`", "~") and _REFERENCE_DEFINITION.match(line):
+            return whole
+        if _blank(line):
+            continue
+        starts_run = not i or _blank(lines[i - 1])
+        if starts_run and i and first not in (" ", "\t"):
+            cuts.append(i)
+        # Whether an earlier line of this run may have opened an HTML block or a table.
+        swallowing = run_may_swallow and not starts_run
+        run_may_swallow = swallowing or line.lstrip(" ").startswith("<") or "|" in line
+        if first not in (" ", "`", "~", "<"):
+            continue
+        opened = _FENCE_OPEN.match(line)
+        if opened and not (opened.group(2)[0] == "`" and "`" in opened.group(3)):
+            if opened.group(1) or swallowing:
+                return whole  # maybe inside a list item, an HTML block or a table: not sure it opens
+            fence = closer = opened.group(2)
+            continue
+        html = _HTML_OPEN.match(line)
+        if html:
+            if html.group(1) or swallowing:
+                return whole
+            closer = _html_closer(line, html.group(2))
+            if _closes(line[html.end() :], closer, None):
+                closer = None
+    return [(start, stop) for start, stop in zip(cuts, cuts[1:] + [len(lines)], strict=True)]
+
+
+def _blank(line: str) -> bool:
+    # CommonMark's blank line holds spaces and tabs only (a no-break space is text).
+    return not line.strip(" \t")
+
+
+def _html_closer(line: str, tag: str | None) -> str:
+    if tag:
+        return _HTML_CLOSE[tag.lower()]
+    stripped = line.lstrip(" ")
+    if stripped.startswith("<!--"):
+        return "-->"
+    if stripped.startswith("<?"):
+        return "?>"
+    if stripped.startswith("<![CDATA["):
+        return "]]>"
+    return ">"
+
+
+def _closes(line: str, closer: str, fence: str | None) -> bool:
+    if fence is None:
+        return closer in line.lower()
+    stripped = line.strip(" \t")
+    indent = len(line) - len(line.lstrip(" "))
+    return indent <= 3 and stripped.startswith(fence) and not stripped.strip(fence[0])
