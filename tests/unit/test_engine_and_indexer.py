@@ -157,3 +157,20 @@ def test_a_source_read_with_errors_loses_nothing_stored(tmp_path):
     assert second[0].errors and "tweets.js" in second[0].errors[0]
     assert second[0].removed == 0
     assert store.count_fragments() == 5
+
+
+def test_results_come_from_past_the_first_candidates_when_those_are_excluded(tmp_path):
+    store = Store(tmp_path / "index")
+    embedder = HashingEmbedder()
+    indexer = Indexer(store, embedder, ann_min_items=10_000)
+    # The closest 30 texts are in the document being written; the 3 wanted are further away.
+    indexer.apply("/notes", [fragment(f"note:{i}", f"sourdough bread fermentation starter {i}", kind="note",
+                                      source="/notes", path="/notes/draft.md", line=i + 1) for i in range(30)])
+    indexer.apply("/src", [fragment(f"tweet:{i}", f"sourdough loaf number {i} from the bakery") for i in range(3)])
+    indexer.open()
+    indexer.embed_missing()
+    engine = Engine(store, embedder, indexer.snapshot)
+    hits = engine.related("sourdough bread fermentation starter", k=3, min_score=0.0,
+                          exclude=Exclusions(path="/notes/draft.md"))
+    assert sorted(ids(hits)) == ["tweet:0", "tweet:1", "tweet:2"]
+    store.close()

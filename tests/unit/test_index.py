@@ -31,6 +31,17 @@ def test_with_fresh_replaces_and_without_removes():
     assert [n for n, _ in index.without(np.array([1])).search(np.array([1, 0], np.float32), 5)] == [2]
 
 
+def test_fresh_vectors_are_found_by_number_whatever_order_they_came_in():
+    rng = np.random.default_rng(3)
+    vectors = unit_rows(rng, 6, 4)
+    index = VectorIndex(4).with_fresh(np.array([9, 2, 7]), vectors[:3]).with_fresh(np.array([4, 2]), vectors[3:5])
+    assert np.array_equal(index.vector(9), vectors[0]) and np.array_equal(index.vector(7), vectors[2])
+    assert np.array_equal(index.vector(4), vectors[3]) and np.array_equal(index.vector(2), vectors[4])  # replaced
+    assert index.vector(3) is None and index.vector(100) is None
+    (best, _), *_ = index.search(vectors[2], 1)
+    assert best == 7
+
+
 def build(tmp_path, vectors, nums, trees=10):
     files = AnnFiles(tmp_path / "ann", vectors.shape[1])
     files.build(iter([(nums, vectors)]), trees=trees)

@@ -72,6 +72,8 @@ def test_embeddings_are_keyed_by_model_and_shared_by_equal_texts(store):
     assert len(store.texts_to_embed("model-b", 10)) == 2  # another model never reads these
     nums, matrix = store.vectors_for_hashes("model-a", 4, [todo[0][0]])
     assert matrix.shape[1] == 4 and len(nums) >= 1
+    assert np.array_equal(store.embedding("model-a", todo[1][0]), vectors[1])  # one text's vector
+    assert store.embedding("model-b", todo[1][0]) is None
 
 
 def test_texts_to_embed_come_newest_first(store):

@@ -14,11 +14,14 @@ import hashlib
 import logging
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from recall_ls.core.fragments import text_hash
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +30,9 @@ _DEFAULT_ALIASES = {"", "default", DEFAULT_MODEL, "sentence-transformers/" + DEF
 _WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.onnx")
 # Measured on 2 cores: batches of 32 encoded faster than 64 or 128.
 BATCH_SIZE = 32
+# Vectors of the texts embedded last, by text hash: the paragraph a query just embedded is the one
+# the writer indexes next, and the paragraphs the writer just indexed are the ones hovered next.
+RECENT_VECTORS = 1024
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -115,6 +121,8 @@ class Embedder:
         self._dim: int | None = None
         self._device: str | None = None
         self._load_lock = threading.Lock()
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     @property
     def loaded(self) -> bool:
@@ -171,21 +179,54 @@ class Embedder:
 
     def encode(self, texts: Sequence[str], progress: ProgressCallback | None = None) -> np.ndarray:
         """Vectors for ``texts`` in their order. Batches are formed from texts of similar length,
-        which wastes far less padding than batches in input order."""
+        which wastes far less padding than batches in input order. Texts embedded recently are
+        not embedded again."""
         self.load()
         out = np.empty((len(texts), self.dim), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        done = 0
+        keys = [text_hash(text) for text in texts]
+        todo = []
+        for i, key in enumerate(keys):
+            vector = self.recent(key)
+            if vector is None:
+                todo.append(i)
+            else:
+                out[i] = vector
+        done = len(texts) - len(todo)
+        order = sorted(todo, key=lambda i: len(texts[i]))
         for start in range(0, len(order), self.batch_size):
             batch = order[start : start + self.batch_size]
             out[batch] = self._encode_batch([texts[i] for i in batch])
+            for i in batch:
+                self.remember(keys[i], out[i])
             done += len(batch)
             if progress is not None:
                 progress(done, len(texts))
         return out
 
     def encode_query(self, text: str) -> np.ndarray:
-        return self._encode_batch([text])[0]
+        key = text_hash(text)
+        vector = self.recent(key)
+        if vector is None:
+            vector = self._encode_batch([text])[0]
+            self.remember(key, vector)
+        return vector
+
+    def recent(self, key: str) -> np.ndarray | None:
+        """The vector of a text (by ``text_hash``) embedded lately, if it still is remembered."""
+        with self._recent_lock:
+            vector = self._recent.get(key)
+            if vector is not None:
+                self._recent.move_to_end(key)
+            return vector
+
+    def remember(self, key: str, vector: np.ndarray) -> None:
+        vector = vector.copy()  # never a view into a caller's batch, which may be reused
+        vector.flags.writeable = False
+        with self._recent_lock:
+            self._recent[key] = vector
+            self._recent.move_to_end(key)
+            while len(self._recent) > RECENT_VECTORS:
+                self._recent.popitem(last=False)
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         # No lock: only the indexer encodes batches, and a query must not wait behind a batch.

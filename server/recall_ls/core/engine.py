@@ -165,24 +165,27 @@ class Engine:
             asked *= 4
 
     def _resolve(self, candidates, index, k, filters, exclude, hidden) -> list[Hit]:
-        rows = self.store.fragments_by_num([num for num, _ in candidates])
         kept: list[tuple[Hit, str, np.ndarray | None]] = []
-        for num, score in candidates:
-            fragment = rows.get(num)
-            if fragment is None or fragment.id in hidden or not filters.accept(fragment):
-                continue
-            if exclude is not None and exclude.reject(fragment):
-                continue
-            key = _dedupe_key(fragment.text)
-            vector = index.vector(num)
-            twin = _find_duplicate(kept, key, vector)
-            if twin is not None:
-                hit, twin_key, twin_vector = kept[twin]
-                kept[twin] = (Hit(hit.fragment, hit.score, hit.duplicates + 1), twin_key, twin_vector)
-                continue
-            kept.append((Hit(fragment, float(score)), key, vector))
-            if len(kept) >= k:
-                break
+        # Rows are read a page at a time, best first: most queries are done within the first page.
+        page = 2 * k + 4
+        for start in range(0, len(candidates), page):
+            rows = self.store.fragments_by_num([num for num, _ in candidates[start : start + page]])
+            for num, score in candidates[start : start + page]:
+                fragment = rows.get(num)
+                if fragment is None or fragment.id in hidden or not filters.accept(fragment):
+                    continue
+                if exclude is not None and exclude.reject(fragment):
+                    continue
+                key = _dedupe_key(fragment.text)
+                vector = index.vector(num)
+                twin = _find_duplicate(kept, key, vector)
+                if twin is not None:
+                    hit, twin_key, twin_vector = kept[twin]
+                    kept[twin] = (Hit(hit.fragment, hit.score, hit.duplicates + 1), twin_key, twin_vector)
+                    continue
+                kept.append((Hit(fragment, float(score)), key, vector))
+                if len(kept) >= k:
+                    return [hit for hit, _, _ in kept]
         return [hit for hit, _, _ in kept]
 
 

@@ -81,6 +81,11 @@ class VectorIndex:
     def __post_init__(self) -> None:
         if self.fresh_vectors is None:
             object.__setattr__(self, "fresh_vectors", np.empty((0, self.dim), dtype=np.float32))
+        elif len(self.fresh_nums) > 1 and not (np.diff(self.fresh_nums) > 0).all():
+            # Sorted by number, so ``vector()`` finds one by bisection on the keystroke path.
+            order = np.argsort(self.fresh_nums, kind="stable")
+            object.__setattr__(self, "fresh_nums", self.fresh_nums[order])
+            object.__setattr__(self, "fresh_vectors", self.fresh_vectors[order])
 
     @property
     def size(self) -> int:
@@ -128,9 +133,9 @@ class VectorIndex:
         return sorted(found.items(), key=lambda pair: -pair[1])[:count]
 
     def vector(self, num: int) -> np.ndarray | None:
-        hits = np.flatnonzero(self.fresh_nums == num)
-        if len(hits):
-            return self.fresh_vectors[hits[0]]
+        position = int(np.searchsorted(self.fresh_nums, num))
+        if position < len(self.fresh_nums) and self.fresh_nums[position] == num:
+            return self.fresh_vectors[position]
         return self.ann.vector(num) if self.ann else None
 
 

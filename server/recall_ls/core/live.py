@@ -44,7 +44,6 @@ OPEN_DOCUMENTS = "open-documents"
 LIVE_EMBED_CHUNK = 48
 # File changes are applied this many at a time, so an edit never waits behind a storm.
 FILE_SLICE = 200
-QUERY_CACHE_SIZE = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +112,6 @@ class LiveIndex:
         self.revision = 0
         self._cancel = threading.Event()
         self._stopping = False
-        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._cache_lock = threading.Lock()
         self.state = "starting"
         self.progress: Progress | None = None
         self.last_error: str | None = None
@@ -212,21 +209,19 @@ class LiveIndex:
         return self._session
 
     def embed_query(self, text: str) -> np.ndarray:
-        """The query vector of a text, cached: hover, lens and list ask for the same paragraph."""
-        key = text_hash(text)
-        with self._cache_lock:
-            vector = self._query_cache.get(key)
-            if vector is not None:
-                self._query_cache.move_to_end(key)
-                return vector
+        """The vector of a text: remembered from a recent query or write, else stored (the
+        paragraphs of open documents are), else embedded now."""
         session = self._session
         if session is None:
             raise ModelError("the model is not loaded yet")
-        vector = session.embedder.encode_query(text)
-        with self._cache_lock:
-            self._query_cache[key] = vector
-            while len(self._query_cache) > QUERY_CACHE_SIZE:
-                self._query_cache.popitem(last=False)
+        embedder = session.embedder
+        key = text_hash(text)
+        vector = embedder.recent(key)
+        if vector is None:
+            vector = session.store.embedding(embedder.key, key)
+            if vector is None:
+                return embedder.encode_query(text)
+            embedder.remember(key, vector)
         return vector
 
     def status(self) -> dict:
@@ -334,8 +329,6 @@ class LiveIndex:
             self._set_state("error")
             return
         log.info("model %s ready in %.1fs", session.embedder.key, time.monotonic() - started)
-        with self._cache_lock:
-            self._query_cache.clear()
         self._session = session
         self.last_error = None
         for problem in session.problems:

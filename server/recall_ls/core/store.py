@@ -359,6 +359,14 @@ class Store:
                 ))
         return found
 
+    def embedding(self, model: str, text_hash: str) -> np.ndarray | None:
+        """The stored vector of one text for ``model``, if there is one."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT vector FROM embeddings WHERE model = ? AND text_hash = ?", (model, text_hash)
+            ).fetchone()
+        return None if row is None else np.frombuffer(row[0], dtype="<f4")
+
     def count_embeddings(self, model: str) -> int:
         with self._lock:
             return self._db.execute("SELECT count(*) FROM embeddings WHERE model = ?", (model,)).fetchone()[0]

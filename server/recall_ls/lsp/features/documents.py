@@ -1,8 +1,9 @@
 """Open documents are corpus, and edits drive the live related list.
 
-After an edit settles (``debounceMs``), the document's text goes to the live index and the paragraph
-that was edited gets a pushed ``recall/related`` notification. A newer edit cancels the pending work
-for its document, so a storm of changes costs one update.
+An opened document's text goes to the live index at once. After an edit settles (``debounceMs``),
+the document's text goes to the live index and the paragraph that was edited gets a pushed
+``recall/related`` notification. A newer edit cancels the pending work for its document, so a storm
+of changes costs one update.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from recall_ls.lsp.server import RELATED_METHOD, RecallServer, uri_to_path
 def register(server: RecallServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: RecallServer, params: types.DidOpenTextDocumentParams) -> None:
-        schedule(ls, params.text_document.uri, None, push=False)
+        # An open is one event, not a storm of edits: the text joins the corpus without waiting.
+        document = params.text_document
+        ls.live.update_document(document.uri, uri_to_path(document.uri), document.text)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: RecallServer, params: types.DidChangeTextDocumentParams) -> None:
-        schedule(ls, params.text_document.uri, edited_line(params.content_changes), push=True)
+        schedule(ls, params.text_document.uri, edited_line(params.content_changes))
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: RecallServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -43,31 +46,30 @@ def edited_line(changes: list) -> int | None:
     return None
 
 
-def schedule(ls: RecallServer, uri: str, line: int | None, push: bool) -> None:
+def schedule(ls: RecallServer, uri: str, line: int | None) -> None:
     pending = ls.debounced.pop(uri, None)
     if pending is not None:
         pending.cancel()
-        push = push or getattr(pending, "recall_push", False)
         line = line if line is not None else getattr(pending, "recall_line", None)
-    task = asyncio.ensure_future(_settle(ls, uri, line, push))
-    task.recall_push, task.recall_line = push, line  # what a cancelled task still owed
+    task = asyncio.ensure_future(_settle(ls, uri, line))
+    task.recall_line = line  # where a cancelled task still owed a pushed list
     ls.debounced[uri] = task
 
 
-async def _settle(ls: RecallServer, uri: str, line: int | None, push: bool) -> None:
+async def _settle(ls: RecallServer, uri: str, line: int | None) -> None:
     await asyncio.sleep(ls.options.debounce_ms / 1000)
     document = ls.document(uri)
     if document is None:
         return
     ls.debounced.pop(uri, None)
+    paragraph = ls.paragraph_at(uri, types.Position(line=line, character=0)) if line is not None else None
+    if paragraph is not None:
+        hits = await ls.related(paragraph)
+        ls.protocol.notify(RELATED_METHOD, {
+            "uri": uri,
+            "range": ls.converter.unstructure(paragraph.range),
+            "items": [render.item(h) for h in hits],
+        })
+    # After the query, not beside it: the writer then finds the edited paragraph's vector made.
     ls.live.update_document(uri, uri_to_path(uri), document.source)
-    if push and line is not None:
-        paragraph = ls.paragraph_at(uri, types.Position(line=line, character=0))
-        if paragraph is not None:
-            hits = await ls.related(paragraph)
-            ls.protocol.notify(RELATED_METHOD, {
-                "uri": uri,
-                "range": ls.converter.unstructure(paragraph.range),
-                "items": [render.item(h) for h in hits],
-            })
     ls.request_code_lens_refresh()
