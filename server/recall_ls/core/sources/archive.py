@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
-from recall_ls.core.sources.base import FileState
+from recall_ls.core.sources.base import FileState, SourceReport
 
 
 class ArchiveFiles:
@@ -82,3 +83,21 @@ class ArchiveFiles:
         target = self.root if self._zip is not None else self.root / name
         st = target.stat()
         return FileState(self.display(name) if self._zip is None else str(self.root), st.st_size, st.st_mtime_ns)
+
+
+def open_archive(
+    path: Path, report: SourceReport, find: Callable[[ArchiveFiles], list[str]]
+) -> tuple[ArchiveFiles, list[str]] | None:
+    """Open what the user pointed at (a zip, a folder, or one file of an archive) and the names of
+    the files to read in it: ``find``'s answer for an archive, the file itself when given one.
+    None when it cannot be opened; the reason is in ``report``."""
+    try:
+        if path.is_file() and path.suffix.lower() != ".zip":
+            return ArchiveFiles(path.parent), [path.name]
+        if not path.exists():
+            raise FileNotFoundError(f"{path} does not exist")
+        archive = ArchiveFiles(path)
+        return archive, find(archive)
+    except (OSError, zipfile.BadZipFile) as exc:
+        report.error(str(path), f"cannot open: {exc}")
+        return None

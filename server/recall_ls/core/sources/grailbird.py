@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from recall_ls.core.sources import twitter_common as common
-from recall_ls.core.sources.archive import ArchiveFiles
+from recall_ls.core.sources.archive import ArchiveFiles, open_archive
 from recall_ls.core.sources.base import ImportOptions, SourceReport
 from recall_ls.core.sources.twitter_common import Owner, Tweet
 
@@ -36,34 +36,26 @@ _FOLDERS = ("data/js/tweets/", "js/tweets/", "tweets/", "")
 def read(path: Path, options: ImportOptions) -> SourceReport:
     """Every fragment of the Grailbird archive at ``path``. Never raises: see ``report.errors``."""
     report = SourceReport(str(path), KIND)
-    path = Path(path)
-    try:
-        if path.is_file() and path.suffix.lower() != ".zip":
-            archive, folder, months = ArchiveFiles(path.parent), "", [path.name]
-        elif path.exists():
-            archive = ArchiveFiles(path)
-            folder, months = _find_months(archive)
-        else:
-            raise FileNotFoundError(f"{path} does not exist")
-    except (OSError, zipfile.BadZipFile) as exc:
-        report.error(str(path), f"cannot open: {exc}")
+    opened = open_archive(Path(path), report, _find_months)
+    if opened is None:
         return report
+    archive, months = opened
     with archive:
         if not months:
             report.error(str(path), "no month files (data/js/tweets/YYYY_MM.js) found")
             return report
-        owner = _owner(archive, folder, report)
-        tweets = (t for name in months for t in _month(archive, folder + name, options, report))
+        owner = _owner(archive, months[0][: months[0].rfind("/") + 1], report)
+        tweets = (t for name in months for t in _month(archive, name, options, report))
         common.select(_with_owner(tweets, owner), options, owner, report)
     return report
 
 
-def _find_months(archive: ArchiveFiles) -> tuple[str, list[str]]:
+def _find_months(archive: ArchiveFiles) -> list[str]:
     for folder in _FOLDERS:
-        months = [n for n in archive.names(folder) if _MONTH.match(n)]
+        months = [folder + n for n in archive.names(folder) if _MONTH.match(n)]
         if months:
-            return folder, sorted(months)
-    return "", []
+            return sorted(months)
+    return []
 
 
 def _owner(archive: ArchiveFiles, folder: str, report: SourceReport) -> Owner:

@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 
 from recall_ls.core.sources import twitter_common as common
-from recall_ls.core.sources.archive import ArchiveFiles
+from recall_ls.core.sources.archive import ArchiveFiles, open_archive
 from recall_ls.core.sources.base import ImportOptions, SourceReport
 from recall_ls.core.sources.grailbird import read_user_details
 from recall_ls.core.sources.twitter_common import Owner, Tweet
@@ -35,22 +35,15 @@ _MEDIA_PAGE = re.compile(r"/status(?:es)?/\d+/(?:photo|video)/\d+$")
 def read(path: Path, options: ImportOptions) -> SourceReport:
     """Every fragment of the ``tweets.csv`` at (or in) ``path``. Never raises: see ``report.errors``."""
     report = SourceReport(str(path), KIND)
-    path = Path(path)
-    try:
-        if path.is_file() and path.suffix.lower() != ".zip":
-            archive, name = ArchiveFiles(path.parent), path.name
-        elif path.exists():
-            archive = ArchiveFiles(path)
-            name = next((n for n in _NAMES if archive.exists(n)), "")
-        else:
-            raise FileNotFoundError(f"{path} does not exist")
-    except (OSError, zipfile.BadZipFile) as exc:
-        report.error(str(path), f"cannot open: {exc}")
+    opened = open_archive(Path(path), report, lambda archive: [n for n in _NAMES if archive.exists(n)][:1])
+    if opened is None:
         return report
+    archive, names = opened
     with archive:
-        if not name:
+        if not names:
             report.error(str(path), "no tweets.csv found")
             return report
+        name = names[0]
         owner = _owner(archive, name, report)
         tweets = _rows(archive, name, report)
         common.select(tweets, options, owner, report)
