@@ -49,13 +49,22 @@ PIECES = [
     "  - an indented item\n\n    ```\n    fenced in the item\n\nnot code any more\n    ```",
     "\u00a0",
     "\t tabbed line",
+    "    ```\n    indented fence look-alike\n\ntags: #after",
+    "> ```\n> quoted fence\n\nparent: [[x]]",
+    "```\n```python\n\nstill code?\n```",
+    "````\ncode\n\n```\n````",
+    "```info`tick\nnot a fence\n\nkey:: value",
+    "%% comment opened\n\n# Heading inside a comment\n\n%% closed",
+    "%% never closed",
+    "Text $$ math\nstill math $$ after",
+    "#hashtag #only",
 ]
 
 
 def whole_and_stretched(text: str, monkeypatch) -> tuple[notes._Parsed, notes._Parsed]:
     stretched = notes._parse_blocks(text)
     with monkeypatch.context() as patch:
-        patch.setattr(notes, "stretches", lambda lines: [(0, len(lines))])
+        patch.setattr(notes, "stretches", lambda lines, _: [(0, len(lines))])
         whole = notes._parse_blocks(text)
     return whole, stretched
 
@@ -68,7 +77,7 @@ def assert_same(text: str, monkeypatch) -> None:
 def test_fenced_code_and_html_comments_are_never_cut(monkeypatch):
     text = "Intro\n\n```\ncode\n\nNot a paragraph\n```\n\n<!--\n\nHidden\n\n-->\n\nOutro\n"
     lines = text.split("\n")
-    cuts = [start for start, _ in stretches(lines)]
+    cuts = [start for start, _ in stretches(lines, notes._may_vanish)]
     assert lines.index("Not a paragraph") not in cuts and lines.index("Hidden") not in cuts
     assert lines.index("Outro") in cuts
     assert [b.text for b in notes.split_blocks(text) if b.indexed] == ["Intro", "Outro"]
@@ -77,7 +86,7 @@ def test_fenced_code_and_html_comments_are_never_cut(monkeypatch):
 
 def test_reference_definitions_keep_the_note_whole(monkeypatch):
     text = "See [the page][p].\n\nMore text.\n\n[p]: https://example.com\n"
-    assert stretches(text.split("\n")) == [(0, len(text.split("\n")))]
+    assert stretches(text.split("\n"), notes._may_vanish) == [(0, len(text.split("\n")))]
     assert notes.split_blocks(text)[0].text == "See the page."
     assert_same(text, monkeypatch)
 
@@ -131,6 +140,6 @@ def test_real_vault_parses_the_same(monkeypatch):
     cut = 0
     for path in files:
         text = path.read_text("utf-8", errors="replace")
-        cut += len(stretches(notes._lines(text))) > 1
+        cut += len(stretches(notes._lines(text), notes._may_vanish)) > 1
         assert_same(text, monkeypatch)
     assert cut > len(files) // 2  # most real notes are cut: the fast path is the common one

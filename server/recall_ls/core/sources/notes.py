@@ -362,35 +362,43 @@ def _parse_blocks(text: str, markdown: bool = True) -> _Parsed:
         lines[: front[0] + 1] = [""] * (front[0] + 1)
     if not markdown:
         return _Parsed(_plain_blocks(lines), None, [])
-    lines, tags = _blank_metadata_lines(lines)
-    lines = _blank_math_and_comments(lines)
     blocks: list[Block] = []
+    tags: list[str] = []
     headings: tuple[tuple[int, str], ...] = ()
     first_h1: str | None = None
-    for start, stop in stretches(lines):
+    for start, stop in stretches(lines, _may_vanish):
         # A stretch before a cut ends in a blank line; the newline keeps it a line, as in the note.
         text = "\n".join(lines[start:stop]) + ("\n" if stop < len(lines) else "")
         parsed = _parse_stretch(text, headings)
         blocks += parsed.blocks if not start else [
             Block(b.text, b.line_start + start, b.line_end + start, b.heading_path, b.kind) for b in parsed.blocks
         ]
+        tags += [tag for tag in parsed.tags if tag not in tags]
         headings = parsed.headings
         first_h1 = first_h1 or parsed.first_h1
     return _Parsed(blocks, first_h1, tags)
+
+
+def _may_vanish(line: str) -> bool:
+    """Whether the cleanup passes may blank this line: a metadata line, display math, a comment."""
+    rest = line.strip()
+    return rest.startswith(("$$", "%%")) or _METADATA_LINE.match(rest) is not None
 
 
 class _Stretch(NamedTuple):
     blocks: tuple[Block, ...]  # line numbers counted from the stretch's first line
     headings: tuple[tuple[int, str], ...]  # the headings open after it: the next stretch's path
     first_h1: str | None
+    tags: tuple[str, ...]
 
 
 @lru_cache(maxsize=4096)
 def _parse_stretch(text: str, headings: tuple[tuple[int, str], ...]) -> _Stretch:
     """One stretch of a note (see ``stretches``), under the headings open where it starts. Cached:
     while a note is edited, every stretch but the edited one parses as it did a keystroke ago."""
-    walker = _Walker(_MD.parse(text), list(headings))
-    return _Stretch(tuple(walker.run()), tuple(walker.headings), walker.first_h1)
+    lines, tags = _blank_metadata_lines(text.split("\n"))
+    walker = _Walker(_MD.parse("\n".join(_blank_math_and_comments(lines))), list(headings))
+    return _Stretch(tuple(walker.run()), tuple(walker.headings), walker.first_h1, tuple(tags))
 
 
 def _plain_blocks(lines: list[str]) -> list[Block]:

@@ -13,13 +13,15 @@ reference definitions (``[x]: url`` and footnotes) act on the whole note; a fenc
 opened with 1-3 spaces may sit inside a list item, where it ends with the item, not at its marker;
 one right below an HTML block or a table line may belong to it and open nothing.
 
-The caller blanks front matter, display math and comments first (keeping line numbers), so those
-need no care here.
+Obsidian's ``%%`` comments run on too, and are followed the same way. Fenced code that is indented
+or quoted is not followed (it may sit in a list item or a quote): such a note is not cut. The
+caller blanks front matter first; display math (``$$``) never runs past a blank line.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 _REFERENCE_DEFINITION = re.compile(r"^[ \t>]*\[[^\]]+\]:")
@@ -28,26 +30,39 @@ _HTML_OPEN = re.compile(r"^( {0,3})(?:<(script|pre|style|textarea)(?:\s|>|$)|<!-
 _HTML_CLOSE = {"script": "</script>", "pre": "</pre>", "style": "</style>", "textarea": "</textarea>"}
 
 
-def stretches(lines: list[str]) -> list[tuple[int, int]]:
+def stretches(lines: list[str], may_vanish: Callable[[str], bool]) -> list[tuple[int, int]]:
     """``(start, stop)`` line index ranges covering ``lines`` in order; each parses on its own as
-    it does within the whole note. One range when the note cannot be cut safely."""
+    it does within the whole note. One range when the note cannot be cut safely. No cut goes
+    before a line that ``may_vanish`` (the caller's cleanup may blank it: then it closes nothing)."""
     whole = [(0, len(lines))]
     cuts = [0]
     closer: str | None = None  # what ends the fence or HTML block we are in
     fence: str | None = None
     run_may_swallow = False  # the lines since the last blank one may be an HTML block or a table
+    # CommonMark's blank line holds spaces and tabs only (a no-break space is text).
+    blank = [not line.strip(" \t") for line in lines]
     for i, line in enumerate(lines):
+        unquoted = line.lstrip(" \t>")
+        if unquoted[:1] == "[" and _REFERENCE_DEFINITION.match(line):
+            return whole
         if closer is not None:
             if _closes(line, closer, fence):
                 closer = fence = None
+            elif unquoted.startswith((fence[:3],) if fence else ("```", "~~~", "%%")):
+                # The cleanup passes know neither HTML blocks nor comments inside fences: they may
+                # take this line for the end of the fence, or for the start of one or of a comment.
+                return whole
+            continue
+        if unquoted.startswith(("```", "~~~")) and line[:1] in (" ", "\t", ">"):
+            return whole  # fenced code that is indented or quoted: in a list item or a quote, maybe
+        if unquoted.startswith("%%") and "%%" not in unquoted[2:]:
+            closer = "%%"  # an Obsidian comment runs to the next line holding ``%%``
             continue
         first = line[:1]
-        if first in ("", " ", "\t", ">", "[", "<", "`", "~") and _REFERENCE_DEFINITION.match(line):
-            return whole
-        if _blank(line):
+        if blank[i]:
             continue
-        starts_run = not i or _blank(lines[i - 1])
-        if starts_run and i and first not in (" ", "\t"):
+        starts_run = not i or blank[i - 1]
+        if starts_run and i and first not in (" ", "\t") and not may_vanish(line):
             cuts.append(i)
         # Whether an earlier line of this run may have opened an HTML block or a table.
         swallowing = run_may_swallow and not starts_run
@@ -55,9 +70,11 @@ def stretches(lines: list[str]) -> list[tuple[int, int]]:
         if first not in (" ", "`", "~", "<"):
             continue
         opened = _FENCE_OPEN.match(line)
-        if opened and not (opened.group(2)[0] == "`" and "`" in opened.group(3)):
-            if opened.group(1) or swallowing:
-                return whole  # maybe inside a list item, an HTML block or a table: not sure it opens
+        if opened:
+            if opened.group(1) or swallowing or (opened.group(2)[0] == "`" and "`" in opened.group(3)):
+                # Maybe inside a list item, an HTML block or a table, or not a fence at all (a
+                # backtick in its info string) though the cleanup passes take it for one.
+                return whole
             fence = closer = opened.group(2)
             continue
         html = _HTML_OPEN.match(line)
@@ -68,11 +85,6 @@ def stretches(lines: list[str]) -> list[tuple[int, int]]:
             if _closes(line[html.end() :], closer, None):
                 closer = None
     return [(start, stop) for start, stop in zip(cuts, cuts[1:] + [len(lines)], strict=True)]
-
-
-def _blank(line: str) -> bool:
-    # CommonMark's blank line holds spaces and tabs only (a no-break space is text).
-    return not line.strip(" \t")
 
 
 def _html_closer(line: str, tag: str | None) -> str:
