@@ -8,29 +8,39 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
-import sqlite3
 import sys
 import time
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 from recall_ls import __version__
-from recall_ls.core.defaults import DEFAULT_MIN_SCORE, DEFAULT_TOP_K
-from recall_ls.core.sources.base import DEFAULT_MAX_FILE_BYTES, ImportOptions
+
+# ``serve`` must reach its initialize reply fast, so this module imports only what is cheap: the core,
+# ``logging``, ``sqlite3`` and even ``typing`` (for TYPE_CHECKING, which type checkers see as True)
+# are imported where they are used.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from recall_ls.core.sources.base import ImportOptions
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
-    if args.command is None:
-        parser.print_help()
-        return EXIT_USAGE
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv == ["serve"]:
+        # What editors run: straight to the initialize reply, before the parser and its imports.
+        command = partial(_serve_stdio, verbose=False)
+    else:
+        parser = _parser()
+        args = parser.parse_args(argv)
+        _configure_logging(args.verbose)
+        if args.command is None:
+            parser.print_help()
+            return EXIT_USAGE
+        command = partial(args.run, args)
     try:
-        return args.run(args)
+        return command()
     except KeyboardInterrupt:
         print("interrupted; what was stored is kept, run the command again to resume", file=sys.stderr)
         return EXIT_FAILED
@@ -76,6 +86,8 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
+    import sqlite3
+
     from recall_ls.core.embed import ModelError
 
     session = _session(args, build_jobs=-1)
@@ -164,12 +176,31 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
+    if not args.tcp:
+        return _serve_stdio(args.verbose)
     from recall_ls.lsp.server import serve
 
-    return serve(tcp=args.tcp, host=args.host, port=args.port)
+    return serve(tcp=True, host=args.host, port=args.port)
+
+
+def _serve_stdio(verbose: bool) -> int:
+    """Answer ``initialize`` first (``recall_ls.lsp.bootstrap``), then import and run the server."""
+    from recall_ls.lsp.bootstrap import answer_initialize
+
+    opening = answer_initialize()
+    _configure_logging(verbose)
+    from recall_ls.lsp.server import serve
+
+    return serve(opening=opening)
 
 
 # -- helpers ----------------------------------------------------------------------------------------
+
+
+def _configure_logging(verbose: bool) -> None:
+    import logging
+
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(message)s")
 
 
 def _index_dir(args: argparse.Namespace) -> Path:
@@ -211,6 +242,8 @@ def _ready_session(args: argparse.Namespace):
 
 
 def _import_options(args: argparse.Namespace) -> ImportOptions:
+    from recall_ls.core.sources.base import ImportOptions
+
     return ImportOptions(
         include_replies=not args.no_replies,
         include_retweets=args.include_retweets,
@@ -330,6 +363,9 @@ class _ProgressLine:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from recall_ls.core.defaults import DEFAULT_MIN_SCORE, DEFAULT_TOP_K
+    from recall_ls.core.sources.base import DEFAULT_MAX_FILE_BYTES
+
     parser = argparse.ArgumentParser(prog="recall-ls", description="Recall: your past writing, while you write.")
     parser.add_argument("--version", action="version", version=f"recall-ls {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +28,7 @@ from recall_ls.lsp.paragraphs import Paragraph, Paragraphs
 if TYPE_CHECKING:  # the core (numpy, the index) loads after the initialize reply
     from recall_ls.core.engine import Exclusions, Hit
     from recall_ls.core.live import LiveEvent, LiveIndex, LiveSettings
+    from recall_ls.lsp.bootstrap import Opening
 
 log = logging.getLogger("recall_ls")
 
@@ -292,10 +292,12 @@ def create_server() -> RecallServer:
     return server
 
 
-def serve(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087) -> int:
-    """Run until the client says exit. Over stdio, stdout is reserved for the protocol."""
-    protocol_out = sys.stdout.buffer
-    sys.stdout = sys.stderr  # a stray print() from any library must not corrupt the protocol
+def serve(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087, opening: Opening | None = None) -> int:
+    """Run until the client says exit. Over stdio, stdout is reserved for the protocol, and
+    ``opening`` is what ``recall_ls.lsp.bootstrap`` already read (and perhaps answered) from stdin."""
+    from recall_ls.lsp.bootstrap import Opening, reserve_stdout
+
+    opening = opening or Opening(reserve_stdout())
     server = create_server()
     handler = ClientLogHandler(server)
     handler.setFormatter(logging.Formatter("%(message)s"))
@@ -306,7 +308,9 @@ def serve(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087) -> int:
         if tcp:
             server.start_tcp(host, port)
         else:
-            server.start_io(sys.stdin.buffer, protocol_out)
+            from recall_ls.lsp.stdio import run_stdio
+
+            run_stdio(server, opening)
     finally:
         if server._live is not None:
             server._live.stop()
