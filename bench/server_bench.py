@@ -67,9 +67,10 @@ def prepare_index(folder: Path, size: int, embedder: Embedder, texts: list[str],
     store.close()
 
 
-def floor(folder: Path, embedder: Embedder, paragraphs: list[str]) -> dict:
+def floor(folder: Path, embedder: Embedder, paragraphs: list[str], suffix: str) -> dict:
     """One query embed plus the index search, in this process: what no server can beat. Each text
-    is embedded for the first time (the embedder's memory of recent texts never answers)."""
+    is embedded for the first time: ``suffix`` differs per call, so the embedder's memory of recent
+    texts never answers."""
     store = Store(folder)
     indexer = Indexer(store, embedder)
     index = indexer.open()
@@ -78,15 +79,14 @@ def floor(folder: Path, embedder: Embedder, paragraphs: list[str]) -> dict:
     samples = []
     for text in paragraphs:
         started = time.perf_counter()
-        index.search(embedder.encode_query(text + FLOOR_SUFFIX), 8 * 4 + 16)
+        index.search(embedder.encode_query(text + suffix), 8 * 4 + 16)
         samples.append((time.perf_counter() - started) * 1000)
     store.close()
     return percentiles(samples)
 
 
 # Every cold request is about a paragraph just typed: its text is new to the server. The floor
-# embeds texts of the same length (the suffixes are as long as each other).
-FLOOR_SUFFIX = " (typed f)"
+# embeds texts of the same length (its suffix, `` (floor N)``, is as long as `` (typed N)``).
 FEATURES = ("hover", "completion", "code_lens_resolve", "recall_related")
 
 
@@ -302,7 +302,7 @@ def main() -> None:
             folder, workspace = Path(scratch) / "index", Path(scratch) / "workspace"
             workspace.mkdir()
             prepare_index(folder, size, embedder, texts, base)
-            measured_floor = floor(folder, embedder, paragraphs)
+            measured_floor = floor(folder, embedder, paragraphs, f" (floor {len(report['sizes'])})")
             served = asyncio.run(drive_server(folder, paragraphs, workspace))
         entry = {"size": size, "floor_embed_plus_search_ms": measured_floor, "server_ms": served}
         entry["typing_p95_ratio_to_floor"] = {

@@ -99,6 +99,7 @@ class LiveIndex:
         self._jobs: deque[Callable[[], None]] = deque()
         self._documents: OrderedDict[str, _Document] = OrderedDict()
         self._open_paths: set[str] = set()  # files open in the editor: their buffer is the truth
+        self._documents_in_flight = 0  # taken from ``_documents`` by the writer, not yet applied
         self._file_changes: OrderedDict[str, Change] = OrderedDict()
         self._storm_total = 0
         self._watcher: SourceWatcher | None = None
@@ -201,8 +202,8 @@ class LiveIndex:
 
     @property
     def pending_documents(self) -> int:
-        """Document updates queued but not yet in the index."""
-        return len(self._documents)
+        """Document updates queued or being applied: not yet searchable."""
+        return len(self._documents) + self._documents_in_flight
 
     @property
     def session(self) -> Session | None:
@@ -272,6 +273,7 @@ class LiveIndex:
                 if self._documents_due():
                     documents = list(self._documents.items())
                     self._documents.clear()
+                    self._documents_in_flight = len(documents)
                 elif self._files_due():
                     while self._file_changes and len(files) < FILE_SLICE:
                         files.append(self._file_changes.popitem(last=False)[1])
@@ -279,7 +281,10 @@ class LiveIndex:
                     job = self._jobs.popleft()
             try:
                 if documents:
-                    self._apply_documents(documents)
+                    try:
+                        self._apply_documents(documents)
+                    finally:
+                        self._documents_in_flight = 0
                 elif files:
                     self._apply_file_changes(files)
                 elif job is not None:
@@ -463,6 +468,7 @@ class LiveIndex:
             changed += fragments
         if changed:
             session.indexer.embed_fragments(changed)
+        self._documents_in_flight = 0  # before the event: the status it pushes says they are in
         self._emit(LiveEvent("changed"))
 
     def _close(self, session: Session, settings: LiveSettings, path: str) -> None:
