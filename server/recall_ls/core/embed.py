@@ -203,12 +203,16 @@ class Embedder:
                 progress(done, len(texts))
         return out
 
-    def encode_query(self, text: str) -> np.ndarray:
+    def encode_query(self, text: str, stored: Callable[[str], np.ndarray | None] | None = None) -> np.ndarray:
+        """The vector of one text: remembered, else ``stored(text_hash)`` if given, else embedded now."""
         key = text_hash(text)
         vector = self.recent(key)
+        if vector is not None:
+            return vector
+        vector = stored(key) if stored is not None else None
         if vector is None:
             vector = self._encode_batch([text])[0]
-            self.remember(key, vector)
+        self.remember(key, vector)
         return vector
 
     def recent(self, key: str) -> np.ndarray | None:

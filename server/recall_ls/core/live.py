@@ -27,7 +27,6 @@ import numpy as np
 
 from recall_ls.core.embed import ModelError
 from recall_ls.core.engine import Engine
-from recall_ls.core.fragments import text_hash
 from recall_ls.core.indexing import Progress
 from recall_ls.core.session import Session
 from recall_ls.core.sources import NOTES, discover
@@ -216,14 +215,7 @@ class LiveIndex:
         if session is None:
             raise ModelError("the model is not loaded yet")
         embedder = session.embedder
-        key = text_hash(text)
-        vector = embedder.recent(key)
-        if vector is None:
-            vector = session.store.embedding(embedder.key, key)
-            if vector is None:
-                return embedder.encode_query(text)
-            embedder.remember(key, vector)
-        return vector
+        return embedder.encode_query(text, stored=lambda key: session.store.embedding(embedder.key, key))
 
     def status(self) -> dict:
         session, settings = self._session, self._settings
