@@ -6,6 +6,10 @@ hub is never contacted (``HF_HUB_OFFLINE``), so a missing model is a clear error
 
 Importing sentence-transformers takes seconds: nothing here imports it until ``load()``, which the
 server calls in the background after answering ``initialize``.
+
+One text at a time (a query) goes through onnxruntime when the embedder is made with
+``fast_queries`` and the model is on the CPU (``core/onnx_queries.py``); batches always go through
+sentence-transformers on torch.
 """
 
 from __future__ import annotations
@@ -112,11 +116,15 @@ def limit_blas_threads() -> None:
 class Embedder:
     """Turns texts into L2-normalised float32 vectors. Thread-safe; loads the model on first use."""
 
-    def __init__(self, spec: ModelSpec, device: str = "auto", batch_size: int = BATCH_SIZE) -> None:
+    def __init__(
+        self, spec: ModelSpec, device: str = "auto", batch_size: int = BATCH_SIZE, fast_queries: bool = False
+    ) -> None:
         self.spec = spec
         self.requested_device = device
         self.batch_size = batch_size
+        self.fast_queries = fast_queries
         self._model = None
+        self._query_encoder = None  # an OnnxQueryEncoder once prepared
         self._key: str | None = None
         self._dim: int | None = None
         self._device: str | None = None
@@ -174,8 +182,34 @@ class Embedder:
             dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
             self._dim = int(dimension())
             self._device = device
-            self._model = model
             self.key  # noqa: B018 - computed now, in the background, not on the first query
+            if self.fast_queries and device == "cpu":
+                self._query_encoder = self._prepare_query_encoder(model)
+            self._model = model
+
+    @property
+    def query_runtime(self) -> str | None:
+        """What embeds one text: ``onnxruntime`` or ``torch`` (None until loaded)."""
+        if self._model is None:
+            return None
+        return "onnxruntime" if self._query_encoder is not None else "torch"
+
+    def _prepare_query_encoder(self, model):
+        from recall_ls.core.onnx_queries import OnnxQueryEncoder, OnnxUnavailable
+        from recall_ls.core.paths import default_cache_dir
+
+        import torch
+
+        if self.spec.weights_file is None:
+            log.info("queries are embedded with torch: the model has no single weights file to name an export by")
+            return None
+        try:
+            return OnnxQueryEncoder.prepare(model, self.key, default_cache_dir(), threads=torch.get_num_threads())
+        except OnnxUnavailable as exc:
+            log.info("queries are embedded with torch: %s", exc)
+        except Exception as exc:  # a faster path, never a reason to fail
+            log.warning("queries are embedded with torch: the ONNX path failed: %s", exc)
+        return None
 
     def encode(self, texts: Sequence[str], progress: ProgressCallback | None = None) -> np.ndarray:
         """Vectors for ``texts`` in their order. Batches are formed from texts of similar length,
@@ -211,7 +245,9 @@ class Embedder:
             return vector
         vector = stored(key) if stored is not None else None
         if vector is None:
-            vector = self._encode_batch([text])[0]
+            self.load()
+            one = self._query_encoder.encode if self._query_encoder is not None else self._encode_batch
+            vector = np.asarray(one([text])[0], dtype=np.float32)
         self.remember(key, vector)
         return vector
 

@@ -234,7 +234,7 @@ class LiveIndex:
             status |= {
                 "indexDir": str(session.store.index_dir),
                 "model": {"name": session.embedder.spec.name, "location": session.embedder.spec.location,
-                          "loaded": session.embedder.loaded},
+                          "loaded": session.embedder.loaded, "queries": session.embedder.query_runtime},
                 "fragments": session.store.count_fragments(),
                 "embedded": session.store.count_embeddings(session.embedder.key),
                 "searchable": session.indexer.snapshot().size,
@@ -318,14 +318,16 @@ class LiveIndex:
         self._set_state("loading-model")
         started = time.monotonic()
         try:
-            session = Session(settings.index_dir, settings.model, settings.device)
+            # A server embeds one paragraph per keystroke: worth the ONNX export (once per model).
+            session = Session(settings.index_dir, settings.model, settings.device, fast_queries=True)
             session.ready()
         except (ModelError, StoreError) as exc:
             self.last_error = str(exc)
             self._problem(str(settings.index_dir), str(exc))
             self._set_state("error")
             return
-        log.info("model %s ready in %.1fs", session.embedder.key, time.monotonic() - started)
+        log.info("model %s ready in %.1fs (queries: %s)", session.embedder.key, time.monotonic() - started,
+                 session.embedder.query_runtime)
         self._session = session
         self.last_error = None
         for problem in session.problems:

@@ -16,9 +16,16 @@ from recall_ls.core.store import open_store
 class Session:
     """Opening one is cheap (the store); the model loads on first use or in ``ready()``."""
 
-    def __init__(self, index_dir: Path, model: str | None = None, device: str = "auto", build_jobs: int = 1) -> None:
+    def __init__(
+        self,
+        index_dir: Path,
+        model: str | None = None,
+        device: str = "auto",
+        build_jobs: int = 1,
+        fast_queries: bool = False,
+    ) -> None:
         self.store, self.problems = open_store(index_dir)
-        self.embedder = Embedder(resolve_model(model), device=device)
+        self.embedder = Embedder(resolve_model(model), device=device, fast_queries=fast_queries)
         self.indexer = Indexer(self.store, self.embedder, build_jobs=build_jobs)
         self._hidden: frozenset[str] = frozenset(self.store.hidden_ids())
         self.engine = Engine(self.store, self.embedder, self.indexer.snapshot, lambda: self._hidden)

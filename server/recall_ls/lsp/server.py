@@ -53,6 +53,7 @@ class RecallServer(LanguageServer):
         self._progress_token: str | None = None
         self._progress_begun: asyncio.Future | None = None
         self._refresh_pending = False
+        self._heap_settled_for: object | None = None
 
     @property
     def live(self) -> LiveIndex:
@@ -192,9 +193,24 @@ class RecallServer(LanguageServer):
             if self.loop is not None:
                 self.loop.call_soon_threadsafe(self._progress, event)
         elif event.kind == "changed":
+            self._settle_heap()
             self.request_code_lens_refresh()
         if self.loop is not None:
             self.loop.call_soon_threadsafe(self.push_status)
+
+    def _settle_heap(self) -> None:
+        """Once a model is loaded, its objects (hundreds of thousands) live as long as the session:
+        out of the garbage collector's sight, a full collection no longer stalls a keystroke's
+        query (it took ~300 ms in the middle of typing, bench/RESULTS.md)."""
+        session = self.live.session
+        if session is None or session is self._heap_settled_for or not session.embedder.loaded:
+            return
+        import gc
+
+        self._heap_settled_for = session
+        gc.unfreeze()  # a previous model's objects, after a change of model, become garbage now
+        gc.collect()
+        gc.freeze()
 
     def push_status(self) -> None:
         """``recall/status``, computed on the loop so ``pending`` counts the debounced edits too.
