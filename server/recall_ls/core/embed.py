@@ -195,10 +195,10 @@ class Embedder:
         return "onnxruntime" if self._query_encoder is not None else "torch"
 
     def _prepare_query_encoder(self, model):
+        import torch
+
         from recall_ls.core.onnx_queries import OnnxQueryEncoder, OnnxUnavailable
         from recall_ls.core.paths import default_cache_dir
-
-        import torch
 
         if self.spec.weights_file is None:
             log.info("queries are embedded with torch: the model has no single weights file to name an export by")
