@@ -32,10 +32,12 @@ def diagnose(index_dir: Path, model: str | None, device: str) -> dict:
         problems.append(str(exc))
         report["model"] = {"name": model, "error": str(exc)}
     report["device"] = _device_report(device)
+    report["queries"] = _query_runtime_report(embedder)
     report["index"] = _index_report(index_dir, embedder, problems)
     report["configuration"] = {
         "index_dir": str(index_dir),
         "RECALL_INDEX_DIR": os.environ.get("RECALL_INDEX_DIR"),
+        "RECALL_CACHE_DIR": os.environ.get("RECALL_CACHE_DIR"),
         "HF_HUB_OFFLINE": "1 (always: Recall never downloads)",
     }
     report["problems"] = problems
@@ -70,6 +72,25 @@ def _device_report(device: str) -> dict:
         "threads": torch.get_num_threads(),
         "would_use": ("cuda" if cuda else "cpu") if device == "auto" else device,
     }
+
+
+def _query_runtime_report(embedder: Embedder | None) -> dict:
+    """How the server will embed queries on the CPU: onnxruntime with the cached export, else torch."""
+    from importlib import metadata
+
+    from recall_ls.core.onnx_queries import export_path
+    from recall_ls.core.paths import default_cache_dir
+
+    try:
+        version = metadata.version("onnxruntime")
+    except metadata.PackageNotFoundError:
+        return {"onnxruntime": None, "runtime": "torch (install onnxruntime for queries twice as fast)"}
+    report: dict = {"onnxruntime": version}
+    if embedder is not None and embedder.spec.weights_file is not None:
+        path = export_path(default_cache_dir(), embedder.key)
+        report["export"] = str(path)
+        report["exported"] = path.is_file()  # else the server makes it on its first start (a few seconds)
+    return report
 
 
 def _index_report(index_dir: Path, embedder: Embedder | None, problems: list[str]) -> dict:

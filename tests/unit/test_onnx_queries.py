@@ -12,6 +12,7 @@ import pytest
 from recall_ls.core import onnx_queries
 from recall_ls.core.embed import Embedder, resolve_model
 from recall_ls.core.onnx_queries import OnnxQueryEncoder, OnnxUnavailable
+from recall_ls.doctor import diagnose
 
 pytestmark = pytest.mark.model
 
@@ -50,6 +51,15 @@ def test_an_embedder_for_queries_uses_onnxruntime_with_torchs_vectors(tmp_path, 
         assert vector.dtype == np.float32 and vector.shape == expected.shape
         assert float(vector @ expected) > 0.9999
         assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-5
+
+
+def test_doctor_tells_whether_the_export_is_made(tmp_path, monkeypatch, torch_embedder):
+    monkeypatch.setenv("RECALL_CACHE_DIR", str(tmp_path / "cache"))
+    before = diagnose(tmp_path / "index", None, "cpu")["queries"]
+    assert before["onnxruntime"] and before["exported"] is False
+    prepare(torch_embedder, tmp_path / "cache")
+    after = diagnose(tmp_path / "index", None, "cpu")["queries"]
+    assert after["exported"] is True and after["export"] == str(exported_files(tmp_path / "cache")[0])
 
 
 def test_the_export_is_made_once_and_reused(tmp_path, monkeypatch, torch_embedder):

@@ -71,7 +71,7 @@ class OnnxQueryEncoder:
             raise OnnxUnavailable(f"the first module ({type(transformer).__name__}) is not a text transformer")
         probe = model.preprocess(["probe"])
         input_names = [name for name, value in probe.items() if hasattr(value, "dtype")]
-        path = cache_dir / "onnx" / f"{_safe(model_key)}-v{EXPORT_FORMAT}.onnx"
+        path = export_path(cache_dir, model_key)
         cached = path.is_file()
         if not cached:
             _export(transformer.model, probe, input_names, path)
@@ -115,6 +115,11 @@ class OnnxQueryEncoder:
             agreement = float(np.min(np.sum(vectors * reference, axis=1)))
             if agreement < MIN_AGREEMENT:
                 raise OnnxUnavailable(f"its vectors differ from torch's ({name}: cosine {agreement:.6f})")
+
+
+def export_path(cache_dir: Path, model_key: str) -> Path:
+    """Where the export of the model known by ``model_key`` (name and weights checksum) is kept."""
+    return cache_dir / "onnx" / f"{_safe(model_key)}-v{EXPORT_FORMAT}.onnx"
 
 
 def _open_session(onnxruntime, path: Path, threads: int):
