@@ -37,6 +37,7 @@ test-vscode: setup
 bench: setup
 	$(BIN)/python bench/calibrate_min_score.py
 	$(BIN)/python bench/core_bench.py
+	$(BIN)/python bench/query_embed_bench.py
 	$(BIN)/python bench/server_bench.py
 
 clean:
