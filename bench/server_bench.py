@@ -1,14 +1,15 @@
 """Benchmark of the language server as an editor sees it.
 
-    .venv/bin/python bench/server_bench.py [--sizes 10000,100000] [--requests 160]
+    .venv/bin/python bench/server_bench.py [--sizes 10000,100000] [--requests 160] [--rounds 2]
 
 For each corpus size, an index is prepared (real embeddings of real tweets, reused with small noise past
 the real ones, so nothing has to be embedded), ``recall-ls serve`` is started over stdio and driven as a
 client would: a Markdown document of real-tweet paragraphs is opened, and hover, completion, code lens
 resolve and ``recall/related`` are asked about every paragraph, twice: as opened (settled text, which
 the server has indexed) and right after editing it into a text the server never saw (typing, which
-must embed). The floor, measured in this process on the same index and on texts of the same length:
-one query embed plus the index search. Also: the ``initialize`` reply time, from spawn and from the
+must embed). The floor, measured in this process on the same index and on texts of the same length,
+each right before the server's typing request it is compared with: one query embed plus the index
+search. Also: the ``initialize`` reply time, from spawn and from the
 request, and how soon a saved note is found.
 """
 
@@ -68,37 +69,43 @@ def prepare_index(folder: Path, size: int, embedder: Embedder, texts: list[str],
     store.close()
 
 
-def floor(folder: Path, embedder: Embedder, paragraphs: list[str], suffix: str) -> dict:
-    """One query embed plus the index search, in this process: what no server can beat. Each text
-    is embedded for the first time: ``suffix`` differs per call, so the embedder's memory of recent
-    texts never answers."""
-    store = Store(folder)
-    indexer = Indexer(store, embedder)
-    index = indexer.open()
-    for text in paragraphs[:10]:  # warm up, as the server is by the time it is measured
-        index.search(embedder.encode_query(text + " warm"), 8)
-    samples = []
-    for text in paragraphs:
+class Floor:
+    """One query embed plus the index search, in this process: what no server can beat.
+
+    Measured interleaved with the server's requests, text for text, so both see the machine in
+    the same state (on a shared 2-core machine its speed drifts by tens of percent over minutes).
+    Each text is embedded for the first time: its suffix differs from the server's, so neither
+    embedder's memory of recent texts answers."""
+
+    def __init__(self, folder: Path, embedder: Embedder) -> None:
+        self.embedder = embedder
+        self.store = Store(folder)
+        self.index = Indexer(self.store, embedder).open()
+        self.samples: list[float] = []
+
+    def measure(self, text: str) -> None:
         started = time.perf_counter()
-        index.search(embedder.encode_query(text + suffix), 8 * 4 + 16)
-        samples.append((time.perf_counter() - started) * 1000)
-    store.close()
-    return percentiles(samples)
+        self.index.search(self.embedder.encode_query(text), 8 * 4 + 16)
+        self.samples.append((time.perf_counter() - started) * 1000)
+
+    def close(self) -> None:
+        self.store.close()
 
 
 # Every cold request is about a paragraph just typed: its text is new to the server. The floor
-# embeds texts of the same length (its suffix, `` (floor N)``, is as long as `` (typed N)``).
+# embeds texts of the same length (its suffix, `` (floor N.R)``, is as long as `` (typed N.R)``).
 FEATURES = ("hover", "completion", "code_lens_resolve", "recall_related")
 
 
-async def drive_server(folder: Path, paragraphs: list[str], workspace: Path) -> dict:
+async def drive_server(folder: Path, paragraphs: list[str], workspace: Path, floor: Floor, rounds: int) -> dict:
     """Two phases, each feature asked about every paragraph of an open document.
 
     - ``settled``: the paragraphs as opened, which the server indexed (open documents are corpus):
       their vectors are made, as when the cursor rests in text written a while ago;
     - ``typing``: before each request the paragraph is edited into a text the server never saw
       (``debounceMs`` is long, so the edit is not indexed meanwhile): the request embeds it, as
-      while writing. This is the phase compared with the floor.
+      while writing. This is the phase compared with the floor, measured by ``floor`` right before
+      each request on a text of the same length. ``rounds`` passes over the paragraphs per feature.
     """
     client = make_test_lsp_client()
     # An editor parses a custom response (``recall/related``) as plain JSON; pygls's test client
@@ -172,18 +179,24 @@ async def drive_server(folder: Path, paragraphs: list[str], workspace: Path) -> 
     results: dict = {"settled": {}, "typing": {}}
     for feature in FEATURES:
         results["settled"][feature] = percentiles([await measure(feature, line) for line in paragraph_lines])
+    for warm in paragraphs[:10]:  # the floor's first calls allocate, as the server's did in warm-up
+        floor.measure(warm + " (warm)")
+    floor.samples.clear()
     for number, feature in enumerate(FEATURES):
         samples = []
-        for index, line in enumerate(paragraph_lines):
-            version += 1
-            typed = paragraphs[index] + f" (typed {number})"
-            client.text_document_did_change(types.DidChangeTextDocumentParams(
-                types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-                [types.TextDocumentContentChangePartial(
-                    range=types.Range(types.Position(line, 0), types.Position(line, len(lines[line]))), text=typed)],
-            ))
-            lines[line] = typed
-            samples.append(await measure(feature, line))
+        for round_ in range(rounds):
+            for index, line in enumerate(paragraph_lines):
+                floor.measure(paragraphs[index] + f" (floor {number}.{round_})")
+                version += 1
+                typed = paragraphs[index] + f" (typed {number}.{round_})"
+                client.text_document_did_change(types.DidChangeTextDocumentParams(
+                    types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                    [types.TextDocumentContentChangePartial(
+                        range=types.Range(types.Position(line, 0), types.Position(line, len(lines[line]))),
+                        text=typed)],
+                ))
+                lines[line] = typed
+                samples.append(await measure(feature, line))
         results["typing"][feature] = percentiles(samples)
     await client.shutdown_session()
     return results
@@ -275,7 +288,8 @@ async def initialize_times(repeats: int = 7) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000")
-    parser.add_argument("--requests", type=int, default=160, help="paragraphs per size (split across features)")
+    parser.add_argument("--requests", type=int, default=160, help="paragraphs of the document")
+    parser.add_argument("--rounds", type=int, default=2, help="typing passes over the paragraphs, per feature")
     parser.add_argument("--out", default=str(ROOT / "bench" / "out" / "server.json"))
     args = parser.parse_args()
     limit_blas_threads()
@@ -308,8 +322,10 @@ def main() -> None:
             folder, workspace = Path(scratch) / "index", Path(scratch) / "workspace"
             workspace.mkdir()
             prepare_index(folder, size, embedder, texts, base)
-            measured_floor = floor(folder, embedder, paragraphs, f" (floor {len(report['sizes'])})")
-            served = asyncio.run(drive_server(folder, paragraphs, workspace))
+            floor = Floor(folder, embedder)
+            served = asyncio.run(drive_server(folder, paragraphs, workspace, floor, args.rounds))
+            floor.close()
+        measured_floor = percentiles(floor.samples)
         entry = {"size": size, "floor_embed_plus_search_ms": measured_floor, "server_ms": served}
         entry["typing_p95_ratio_to_floor"] = {
             k: round(v["p95"] / measured_floor["p95"], 2) for k, v in served["typing"].items()

@@ -84,7 +84,7 @@ def _query_runtime_report(embedder: Embedder | None) -> dict:
     try:
         version = metadata.version("onnxruntime")
     except metadata.PackageNotFoundError:
-        return {"onnxruntime": None, "runtime": "torch (install onnxruntime for queries twice as fast)"}
+        return {"onnxruntime": None, "runtime": "torch (install onnxruntime: queries 1.7x faster)"}
     report: dict = {"onnxruntime": version}
     if embedder is not None and embedder.spec.weights_file is not None:
         path = export_path(default_cache_dir(), embedder.key)

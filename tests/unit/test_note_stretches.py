@@ -1,7 +1,7 @@
 """A note parsed stretch by stretch gives exactly the blocks of the note parsed whole.
 
-The oracle is the same parser run over the whole note in one piece (``stretches`` replaced by one
-range). Compared: every block's text, lines, heading path and kind, the first H1 and body tags, on
+The oracle is the same parser run over the whole note in one piece (``cut_points`` finding no
+cut). Compared: every block's text, lines, heading path and kind, the first H1 and body tags, on
 hand-written tricky notes, on thousands of notes shuffled together from Markdown pieces that span
 blank lines, on the test fixtures and on a real vault.
 """
@@ -64,7 +64,7 @@ PIECES = [
 def whole_and_stretched(text: str, monkeypatch) -> tuple[notes._Parsed, notes._Parsed]:
     stretched = notes._parse_blocks(text)
     with monkeypatch.context() as patch:
-        patch.setattr(notes, "stretches", lambda lines, _: [(0, len(lines))])
+        patch.setattr(notes, "cut_points", lambda *_args: None)  # never cut: the note parsed whole
         whole = notes._parse_blocks(text)
     return whole, stretched
 
@@ -108,6 +108,57 @@ def test_an_edit_reparses_only_its_stretch():
     after = notes._parse_stretch.cache_info()
     assert after.misses - before.misses == 1
     assert blocks[20].text == "Paragraph number 20, edited." and blocks[20].line_start == 41
+
+
+def test_an_edit_reads_only_the_stretches_around_it():
+    paragraphs = [f"Paragraph number {i} about something." for i in range(50)]
+    before = notes.resplit("\n\n".join(paragraphs))
+    paragraphs[20] = "Paragraph number 20, edited as one types"
+    after = notes.resplit("\n\n".join(paragraphs), before)
+    assert after.placed[:19] == before.placed[:19] and all(
+        new is old for new, old in zip(after.placed[21:], before.placed[21:], strict=True)
+    )  # the stretches after the edit are taken as they were, not parsed or rebuilt
+    assert after.blocks[20].text == "Paragraph number 20, edited as one types"
+    paragraphs.insert(30, "A new paragraph\n\nand another")  # lines added: the rest moves down
+    moved = notes.resplit("\n\n".join(paragraphs), after)
+    assert moved.blocks == notes.split_blocks("\n\n".join(paragraphs))
+    assert moved.blocks[-1].line_start == after.blocks[-1].line_start + 4
+
+
+def random_edit(lines: list[str], rng: random.Random) -> list[str]:
+    """One edit as an editor makes them: type into a line, replace, insert or delete lines."""
+    pool = [line for piece in PIECES for line in piece.split("\n")] + ["", "", "```", "%%", "<!--", "-->"]
+    lines = list(lines)
+    where = rng.randrange(len(lines) + 1)
+    action = rng.choice(["type", "replace", "insert", "delete", "heading"])
+    if action == "type" and where < len(lines):
+        lines[where] += rng.choice([" more words", "x", " #tag", " `", "|", " [[link]]"])
+    elif action == "replace" and where < len(lines):
+        lines[where] = rng.choice(pool)
+    elif action == "insert":
+        lines[where:where] = [rng.choice(pool) for _ in range(rng.randint(1, 3))]
+    elif action == "delete" and lines:
+        del lines[where : where + rng.randint(1, 3)]
+    else:
+        lines.insert(where, rng.choice(["# New top", "## New section", "", "Setext", "====="]))
+    return lines
+
+
+def test_edited_notes_resplit_as_split_whole():
+    rng = random.Random(11)
+    for _ in range(400):
+        chosen = [rng.choice(PIECES) for _ in range(rng.randint(2, 9))]
+        text = "\n\n".join(chosen)
+        if rng.random() < 0.2:
+            text = "---\ntitle: x\n---\n" + text
+        split = notes.resplit(text)
+        lines = text.split("\n")
+        for _ in range(12):
+            lines = random_edit(lines, rng)
+            text = "\n".join(lines)
+            split = notes.resplit(text, split)  # each split built on the last: errors would pile up
+            fresh = notes.resplit(text)
+            assert (split.blocks, split.cuts, split.stretches) == (fresh.blocks, fresh.cuts, fresh.stretches), text
 
 
 def test_shuffled_pieces_parse_the_same(monkeypatch):

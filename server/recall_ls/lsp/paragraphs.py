@@ -1,7 +1,8 @@
 """The paragraph under the cursor: open documents split into blocks, cached per document version.
 
 Every keystroke-path feature (live list, hover, completion, inline completion, code lens) starts
-here, so the split happens once per version however many features ask.
+here, so the split happens once per version however many features ask. A new version of a Markdown
+document is split from the last one: only the stretches around the edit are read again.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 if TYPE_CHECKING:  # the Markdown parser loads on the first paragraph, after the initialize reply
-    from recall_ls.core.sources.notes import Block
+    from recall_ls.core.sources.notes import Block, NoteSplit
 
 _CACHE_SIZE = 32
 
@@ -39,14 +40,19 @@ class Paragraphs:
 
     def __init__(self) -> None:
         self._cache: OrderedDict[tuple[str, int | None], list[Block]] = OrderedDict()
+        self._latest: dict[str, NoteSplit] = {}  # per Markdown document, its last split
 
     def blocks(self, uri: str, path: str, version: int | None, text: str) -> list[Block]:
-        from recall_ls.core.sources.notes import is_markdown, split_blocks
+        from recall_ls.core.sources.notes import is_markdown, resplit, split_blocks
 
         key = (uri, version)
         blocks = self._cache.get(key) if version is not None else None
         if blocks is None:
-            blocks = [b for b in split_blocks(text, markdown=is_markdown(path)) if b.indexed]
+            if is_markdown(path):
+                split = self._latest[uri] = resplit(text, self._latest.get(uri))
+                blocks = [b for b in split.blocks if b.indexed]
+            else:
+                blocks = [b for b in split_blocks(text, markdown=False) if b.indexed]
             self._cache[key] = blocks
             while len(self._cache) > _CACHE_SIZE:
                 self._cache.popitem(last=False)
@@ -68,6 +74,7 @@ class Paragraphs:
     def forget(self, uri: str) -> None:
         for key in [k for k in self._cache if k[0] == uri]:
             del self._cache[key]
+        self._latest.pop(uri, None)
 
 
 def to_paragraph(uri: str, path: str, block: Block, lines: list[str]) -> Paragraph:

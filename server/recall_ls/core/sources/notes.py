@@ -17,7 +17,7 @@ import hashlib
 import os
 import re
 import tomllib
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -32,7 +32,7 @@ from markdown_it.token import Token
 
 from recall_ls.core.fragments import Fragment, Kind, normalize_for_hash
 from recall_ls.core.sources.base import FileState, ImportOptions, Problem, SourceReport
-from recall_ls.core.sources.stretches import stretches
+from recall_ls.core.sources.stretches import as_ranges, cut_points
 
 NOTE_SUFFIXES = (".md", ".markdown", ".txt")
 IGNORED_FOLDERS = frozenset({".git", "node_modules"})
@@ -356,27 +356,121 @@ class _Parsed(NamedTuple):
 
 def _parse_blocks(text: str, markdown: bool = True) -> _Parsed:
     """The blocks of a note, the text of its first level-1 heading and the tags of its body."""
+    if not markdown:
+        lines, _ = _body_lines(text)
+        return _Parsed(_plain_blocks(lines), None, [])
+    split = resplit(text)
+    tags: list[str] = []
+    for stretch in split.stretches:
+        tags += [tag for tag in stretch.tags if tag not in tags]
+    first_h1 = next((stretch.first_h1 for stretch in split.stretches if stretch.first_h1), None)
+    return _Parsed(split.blocks, first_h1, tags)
+
+
+def _body_lines(text: str) -> tuple[list[str], tuple[int, str] | None]:
+    """The note's lines with its front matter blanked (line numbers kept), and where that ends."""
     lines = _lines(text)
     front = _front_matter_end(lines)
     if front is not None:
         lines[: front[0] + 1] = [""] * (front[0] + 1)
-    if not markdown:
-        return _Parsed(_plain_blocks(lines), None, [])
-    blocks: list[Block] = []
-    tags: list[str] = []
-    headings: tuple[tuple[int, str], ...] = ()
-    first_h1: str | None = None
-    for start, stop in stretches(lines, _may_vanish):
+    return lines, front
+
+
+@dataclass(frozen=True, slots=True)
+class NoteSplit:
+    """A Markdown note split into blocks, kept so that the next version of the note (an edit
+    later) is split again only where it changed: see ``resplit``."""
+
+    lines: list[str]  # front matter blanked
+    front: tuple[int, str] | None
+    cuts: list[int] | None  # where each stretch starts; None when the note is parsed whole
+    stretches: list[_Stretch]  # one per stretch, block lines counted from the stretch's start
+    placed: list[list[Block]]  # each stretch's blocks at their lines in the note
+    blocks: list[Block]  # all blocks, in order
+
+
+def resplit(text: str, previous: NoteSplit | None = None) -> NoteSplit:
+    """The blocks of a Markdown note exactly as ``split_blocks`` gives them; with ``previous``, the
+    split of an earlier version of the same note, only the stretches around the edit are read.
+
+    The scan for cuts resumes at the last cut before the first changed line (nothing is open at a
+    cut, and the lines up to it did not change) and stops at the first cut past the edit that the
+    earlier version also had: from there on the lines are the same and so are their cuts. The
+    stretches after it keep their parse if the headings open where they start did not change.
+    """
+    lines, front = _body_lines(text)
+    if previous is None or previous.cuts is None or front != previous.front:
+        found = cut_points(lines, _may_vanish)
+        return _assemble(lines, front, found[0] if found else None, previous=None)
+    old = previous.lines
+    shortest = min(len(lines), len(old))
+    first = 0  # the first changed line
+    while first < shortest and lines[first] == old[first]:
+        first += 1
+    if first == len(lines) == len(old):
+        return previous
+    same_tail = 0
+    while same_tail < shortest - first and lines[-1 - same_tail] == old[-1 - same_tail]:
+        same_tail += 1
+    shift = len(lines) - len(old)
+    edit_end = len(lines) - same_tail
+    kept = max(bisect_left(previous.cuts, first) - 1, 0)  # stretches before the resumed scan
+    old_cut_numbers = {cut: number for number, cut in enumerate(previous.cuts)}
+    found = cut_points(
+        lines, _may_vanish, previous.cuts[kept], lambda i: i >= edit_end and i - shift in old_cut_numbers
+    )
+    if found is None:
+        return _assemble(lines, front, None, previous=None)
+    scanned, stopped = found
+    if not stopped:
+        return _assemble(lines, front, previous.cuts[:kept] + scanned, previous, kept)
+    rejoined = old_cut_numbers[scanned[-1] - shift]
+    cuts = previous.cuts[:kept] + scanned[:-1] + [cut + shift for cut in previous.cuts[rejoined:]]
+    return _assemble(lines, front, cuts, previous, kept, (rejoined, shift))
+
+
+def _assemble(
+    lines: list[str],
+    front: tuple[int, str] | None,
+    cuts: list[int] | None,
+    previous: NoteSplit | None,
+    kept: int = 0,
+    rejoined: tuple[int, int] | None = None,
+) -> NoteSplit:
+    """Parse the stretches starting at ``cuts`` (the whole note when None), taking the first
+    ``kept`` from ``previous`` as they are and, with ``rejoined`` = (its stretch number, line
+    shift), its stretches from that one on, moved by the shift, while the headings agree."""
+    starts = cuts if cuts is not None else [0]
+    stretches = previous.stretches[:kept] if previous else []
+    placed = previous.placed[:kept] if previous else []
+    headings = stretches[-1].headings if stretches else ()
+    tail_from = len(starts) if rejoined is None else len(starts) - (len(previous.cuts) - rejoined[0])
+    for number, (start, stop) in enumerate(as_ranges(starts, len(lines))):
+        if number < kept:
+            continue
+        if number >= tail_from:
+            old_number, shift = rejoined
+            old_headings = previous.stretches[old_number - 1].headings if old_number else ()
+            if headings == old_headings:
+                stretches += previous.stretches[old_number:]
+                placed += previous.placed[old_number:] if not shift else [
+                    _moved(blocks, shift) for blocks in previous.placed[old_number:]
+                ]
+                break
+            tail_from = len(starts)  # the headings changed: the rest is parsed under the new ones
         # A stretch before a cut ends in a blank line; the newline keeps it a line, as in the note.
         text = "\n".join(lines[start:stop]) + ("\n" if stop < len(lines) else "")
-        parsed = _parse_stretch(text, headings)
-        blocks += parsed.blocks if not start else [
-            Block(b.text, b.line_start + start, b.line_end + start, b.heading_path, b.kind) for b in parsed.blocks
-        ]
-        tags += [tag for tag in parsed.tags if tag not in tags]
-        headings = parsed.headings
-        first_h1 = first_h1 or parsed.first_h1
-    return _Parsed(blocks, first_h1, tags)
+        stretch = _parse_stretch(text, headings)
+        stretches.append(stretch)
+        placed.append(_moved(stretch.blocks, start))
+        headings = stretch.headings
+    return NoteSplit(lines, front, cuts, stretches, placed, [block for blocks in placed for block in blocks])
+
+
+def _moved(blocks, lines: int) -> list[Block]:
+    if not lines:
+        return list(blocks)
+    return [Block(b.text, b.line_start + lines, b.line_end + lines, b.heading_path, b.kind) for b in blocks]
 
 
 def _may_vanish(line: str) -> bool:

@@ -34,36 +34,60 @@ def stretches(lines: list[str], may_vanish: Callable[[str], bool]) -> list[tuple
     """``(start, stop)`` line index ranges covering ``lines`` in order; each parses on its own as
     it does within the whole note. One range when the note cannot be cut safely. No cut goes
     before a line that ``may_vanish`` (the caller's cleanup may blank it: then it closes nothing)."""
-    whole = [(0, len(lines))]
-    cuts = [0]
+    found = cut_points(lines, may_vanish)
+    return as_ranges(found[0] if found else [0], len(lines))
+
+
+def as_ranges(cuts: list[int], length: int) -> list[tuple[int, int]]:
+    return list(zip(cuts, cuts[1:] + [length], strict=True))
+
+
+def cut_points(
+    lines: list[str],
+    may_vanish: Callable[[str], bool],
+    start: int = 0,
+    stop_at: Callable[[int], bool] | None = None,
+) -> tuple[list[int], bool] | None:
+    """The cuts from line ``start`` on (``start`` first), or None when the note must not be cut.
+
+    ``start`` is 0 or a cut of this very text: nothing is open there, so the scan may begin there.
+    ``stop_at(i)``, when given, ends the scan at the first cut ``i`` it accepts, before reading
+    line ``i`` (the caller knows the rest: it has scanned those lines from a cut before). The
+    second value says whether the scan stopped so.
+    """
+    cuts = [start]
     closer: str | None = None  # what ends the fence or HTML block we are in
     fence: str | None = None
     run_may_swallow = False  # the lines since the last blank one may be an HTML block or a table
     # CommonMark's blank line holds spaces and tabs only (a no-break space is text).
-    blank = [not line.strip(" \t") for line in lines]
-    for i, line in enumerate(lines):
+    previous_blank = start == 0 or not lines[start - 1].strip(" \t")
+    for i in range(start, len(lines)):
+        line = lines[i]
+        starts_run = previous_blank
+        blank = previous_blank = not line.strip(" \t")
         unquoted = line.lstrip(" \t>")
         if unquoted[:1] == "[" and _REFERENCE_DEFINITION.match(line):
-            return whole
+            return None
         if closer is not None:
             if _closes(line, closer, fence):
                 closer = fence = None
             elif unquoted.startswith((fence[:3],) if fence else ("```", "~~~", "%%")):
                 # The cleanup passes know neither HTML blocks nor comments inside fences: they may
                 # take this line for the end of the fence, or for the start of one or of a comment.
-                return whole
+                return None
             continue
         if unquoted.startswith(("```", "~~~")) and line[:1] in (" ", "\t", ">"):
-            return whole  # fenced code that is indented or quoted: in a list item or a quote, maybe
+            return None  # fenced code that is indented or quoted: in a list item or a quote, maybe
         if unquoted.startswith("%%") and "%%" not in unquoted[2:]:
             closer = "%%"  # an Obsidian comment runs to the next line holding ``%%``
             continue
         first = line[:1]
-        if blank[i]:
+        if blank:
             continue
-        starts_run = not i or blank[i - 1]
-        if starts_run and i and first not in (" ", "\t") and not may_vanish(line):
+        if starts_run and i != start and first not in (" ", "\t") and not may_vanish(line):
             cuts.append(i)
+            if stop_at is not None and stop_at(i):
+                return cuts, True
         # Whether an earlier line of this run may have opened an HTML block or a table.
         swallowing = run_may_swallow and not starts_run
         run_may_swallow = swallowing or line.lstrip(" ").startswith("<") or "|" in line
@@ -74,17 +98,17 @@ def stretches(lines: list[str], may_vanish: Callable[[str], bool]) -> list[tuple
             if opened.group(1) or swallowing or (opened.group(2)[0] == "`" and "`" in opened.group(3)):
                 # Maybe inside a list item, an HTML block or a table, or not a fence at all (a
                 # backtick in its info string) though the cleanup passes take it for one.
-                return whole
+                return None
             fence = closer = opened.group(2)
             continue
         html = _HTML_OPEN.match(line)
         if html:
             if html.group(1) or swallowing:
-                return whole
+                return None
             closer = _html_closer(line, html.group(2))
             if _closes(line[html.end() :], closer, None):
                 closer = None
-    return [(start, stop) for start, stop in zip(cuts, cuts[1:] + [len(lines)], strict=True)]
+    return cuts, False
 
 
 def _html_closer(line: str, tag: str | None) -> str:
