@@ -73,20 +73,20 @@ class Floor:
     """One query embed plus the index search, in this process: what no server can beat.
 
     Measured interleaved with the server's requests, text for text, so both see the machine in
-    the same state (on a shared 2-core machine its speed drifts by tens of percent over minutes).
-    Each text is embedded for the first time: its suffix differs from the server's, so neither
-    embedder's memory of recent texts answers."""
+    the same state (on a shared 2-core machine its speed drifts by tens of percent over minutes):
+    each feature is compared with the floor measured beside it. Each text is embedded for the
+    first time: its suffix differs from the server's, so neither embedder's memory answers."""
 
     def __init__(self, folder: Path, embedder: Embedder) -> None:
         self.embedder = embedder
         self.store = Store(folder)
         self.index = Indexer(self.store, embedder).open()
-        self.samples: list[float] = []
+        self.samples: dict[str, list[float]] = {}
 
-    def measure(self, text: str) -> None:
+    def measure(self, text: str, beside: str) -> None:
         started = time.perf_counter()
         self.index.search(self.embedder.encode_query(text), 8 * 4 + 16)
-        self.samples.append((time.perf_counter() - started) * 1000)
+        self.samples.setdefault(beside, []).append((time.perf_counter() - started) * 1000)
 
     def close(self) -> None:
         self.store.close()
@@ -180,13 +180,13 @@ async def drive_server(folder: Path, paragraphs: list[str], workspace: Path, flo
     for feature in FEATURES:
         results["settled"][feature] = percentiles([await measure(feature, line) for line in paragraph_lines])
     for warm in paragraphs[:10]:  # the floor's first calls allocate, as the server's did in warm-up
-        floor.measure(warm + " (warm)")
+        floor.measure(warm + " (warm)", "warm-up")
     floor.samples.clear()
     for number, feature in enumerate(FEATURES):
         samples = []
         for round_ in range(rounds):
             for index, line in enumerate(paragraph_lines):
-                floor.measure(paragraphs[index] + f" (floor {number}.{round_})")
+                floor.measure(paragraphs[index] + f" (floor {number}.{round_})", feature)
                 version += 1
                 typed = paragraphs[index] + f" (typed {number}.{round_})"
                 client.text_document_did_change(types.DidChangeTextDocumentParams(
@@ -289,7 +289,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--requests", type=int, default=160, help="paragraphs of the document")
-    parser.add_argument("--rounds", type=int, default=2, help="typing passes over the paragraphs, per feature")
+    parser.add_argument("--rounds", type=int, default=3, help="typing passes over the paragraphs, per feature")
     parser.add_argument("--out", default=str(ROOT / "bench" / "out" / "server.json"))
     args = parser.parse_args()
     limit_blas_threads()
@@ -325,10 +325,17 @@ def main() -> None:
             floor = Floor(folder, embedder)
             served = asyncio.run(drive_server(folder, paragraphs, workspace, floor, args.rounds))
             floor.close()
-        measured_floor = percentiles(floor.samples)
-        entry = {"size": size, "floor_embed_plus_search_ms": measured_floor, "server_ms": served}
-        entry["typing_p95_ratio_to_floor"] = {
-            k: round(v["p95"] / measured_floor["p95"], 2) for k, v in served["typing"].items()
+        floors = {feature: percentiles(samples) for feature, samples in floor.samples.items()}
+        everything = [sample for samples in floor.samples.values() for sample in samples]
+        entry = {
+            "size": size,
+            "floor_embed_plus_search_ms": percentiles(everything),
+            "floor_beside_each_feature_ms": floors,
+            "server_ms": served,
+            "typing_p95_ratio_to_floor": {
+                feature: round(measured["p95"] / floors[feature]["p95"], 2)
+                for feature, measured in served["typing"].items()
+            },
         }
         print(json.dumps(entry), flush=True)
         report["sizes"].append(entry)
