@@ -13,7 +13,8 @@ runtimes' vectors of a text 0.9999999).
 - Before use, its vectors are compared with torch's on probe texts; any difference, and any failure
   to export or load, leaves queries on torch, with the reason logged.
 
-Batches (indexing) stay on torch: for 32 texts at a time the two runtimes are about as fast.
+Batches (indexing) stay on torch, the reference: the gain is where one short text leaves torch's
+per-operator overhead to dominate.
 """
 
 from __future__ import annotations

@@ -26,17 +26,8 @@ def parse_position_params(ls: RecallServer, params) -> types.TextDocumentPositio
     """Custom requests arrive untyped: check them like the standard ones, with a clear error."""
     from pygls.exceptions import JsonRpcInvalidParams
 
-    raw = to_plain(params)
     try:
-        return ls.converter.structure(raw, types.TextDocumentPositionParams)
+        # Plain JSON: the server's converter leaves custom params as parsed (server.py).
+        return ls.converter.structure(params, types.TextDocumentPositionParams)
     except Exception as exc:
         raise JsonRpcInvalidParams(f"recall/related expects {{textDocument: {{uri}}, position: {{line, character}}}}: {exc}") from exc
-
-
-def to_plain(value):
-    """pygls hands custom params over as named tuples: back to plain JSON values."""
-    if hasattr(value, "_asdict"):
-        return {k: to_plain(v) for k, v in value._asdict().items()}
-    if isinstance(value, list | tuple):
-        return [to_plain(v) for v in value]
-    return value
