@@ -467,10 +467,11 @@ def _assemble(
     return NoteSplit(lines, front, cuts, stretches, placed, [block for blocks in placed for block in blocks])
 
 
-def _moved(blocks, lines: int) -> list[Block]:
-    if not lines:
+def _moved(blocks, shift: int) -> list[Block]:
+    """The blocks ``shift`` lines further down."""
+    if not shift:
         return list(blocks)
-    return [Block(b.text, b.line_start + lines, b.line_end + lines, b.heading_path, b.kind) for b in blocks]
+    return [Block(b.text, b.line_start + shift, b.line_end + shift, b.heading_path, b.kind) for b in blocks]
 
 
 def _may_vanish(line: str) -> bool:
