@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from recall_ls.core.sources import notes
-from recall_ls.core.sources.stretches import stretches
+from recall_ls.core.sources.stretches import cut_points
 from tests.conftest import CORPORA, ROOT
 
 PIECES = [
@@ -77,7 +77,7 @@ def assert_same(text: str, monkeypatch) -> None:
 def test_fenced_code_and_html_comments_are_never_cut(monkeypatch):
     text = "Intro\n\n```\ncode\n\nNot a paragraph\n```\n\n<!--\n\nHidden\n\n-->\n\nOutro\n"
     lines = text.split("\n")
-    cuts = [start for start, _ in stretches(lines, notes._may_vanish)]
+    cuts, _ = cut_points(lines, notes._may_vanish)
     assert lines.index("Not a paragraph") not in cuts and lines.index("Hidden") not in cuts
     assert lines.index("Outro") in cuts
     assert [b.text for b in notes.split_blocks(text) if b.indexed] == ["Intro", "Outro"]
@@ -86,7 +86,7 @@ def test_fenced_code_and_html_comments_are_never_cut(monkeypatch):
 
 def test_reference_definitions_keep_the_note_whole(monkeypatch):
     text = "See [the page][p].\n\nMore text.\n\n[p]: https://example.com\n"
-    assert stretches(text.split("\n"), notes._may_vanish) == [(0, len(text.split("\n")))]
+    assert cut_points(text.split("\n"), notes._may_vanish) is None
     assert notes.split_blocks(text)[0].text == "See the page."
     assert_same(text, monkeypatch)
 
@@ -191,6 +191,7 @@ def test_real_vault_parses_the_same(monkeypatch):
     cut = 0
     for path in files:
         text = path.read_text("utf-8", errors="replace")
-        cut += len(stretches(notes._lines(text), notes._may_vanish)) > 1
+        found = cut_points(notes._lines(text), notes._may_vanish)
+        cut += found is not None and len(found[0]) > 1
         assert_same(text, monkeypatch)
     assert cut > len(files) // 2  # most real notes are cut: the fast path is the common one

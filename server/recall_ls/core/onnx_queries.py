@@ -55,6 +55,7 @@ class OnnxQueryEncoder:
 
     def __init__(self, model, session, input_names: list[str]) -> None:
         self._model = model
+        self._after_transformer = list(model)[1:]  # pooling, normalising, any dense layer
         self._session = session
         self._input_names = input_names
 
@@ -101,9 +102,10 @@ class OnnxQueryEncoder:
         (token_embeddings,) = self._session.run(None, feed)
         features["token_embeddings"] = torch.from_numpy(token_embeddings)
         with torch.inference_mode():
-            for module in list(self._model)[1:]:
+            for module in self._after_transformer:
                 features = module(features)
         vectors = features["sentence_embedding"].numpy().astype(np.float32, copy=False)
+        # As torch's path does with normalize_embeddings=True, whether or not the model normalises.
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.maximum(norms, 1e-12)
 

@@ -30,15 +30,8 @@ _HTML_OPEN = re.compile(r"^( {0,3})(?:<(script|pre|style|textarea)(?:\s|>|$)|<!-
 _HTML_CLOSE = {"script": "</script>", "pre": "</pre>", "style": "</style>", "textarea": "</textarea>"}
 
 
-def stretches(lines: list[str], may_vanish: Callable[[str], bool]) -> list[tuple[int, int]]:
-    """``(start, stop)`` line index ranges covering ``lines`` in order; each parses on its own as
-    it does within the whole note. One range when the note cannot be cut safely. No cut goes
-    before a line that ``may_vanish`` (the caller's cleanup may blank it: then it closes nothing)."""
-    found = cut_points(lines, may_vanish)
-    return as_ranges(found[0] if found else [0], len(lines))
-
-
 def as_ranges(cuts: list[int], length: int) -> list[tuple[int, int]]:
+    """``(start, stop)`` line index ranges of the stretches that begin at ``cuts``."""
     return list(zip(cuts, cuts[1:] + [length], strict=True))
 
 
@@ -48,7 +41,9 @@ def cut_points(
     start: int = 0,
     stop_at: Callable[[int], bool] | None = None,
 ) -> tuple[list[int], bool] | None:
-    """The cuts from line ``start`` on (``start`` first), or None when the note must not be cut.
+    """Where the stretches of ``lines`` start, from line ``start`` on (``start`` first): each parses
+    on its own as it does within the whole note. None when the note must not be cut. No cut goes
+    before a line that ``may_vanish`` (the caller's cleanup may blank it: then it closes nothing).
 
     ``start`` is 0 or a cut of this very text: nothing is open there, so the scan may begin there.
     ``stop_at(i)``, when given, ends the scan at the first cut ``i`` it accepts, before reading
