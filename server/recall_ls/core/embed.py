@@ -195,14 +195,14 @@ class Embedder:
         return "onnxruntime" if self._query_encoder is not None else "torch"
 
     def _prepare_query_encoder(self, model):
+        if self.spec.weights_file is None:
+            log.info("queries are embedded with torch: the model has no single weights file to name an export by")
+            return None
         import torch
 
         from recall_ls.core.onnx_queries import OnnxQueryEncoder, OnnxUnavailable
         from recall_ls.core.paths import default_cache_dir
 
-        if self.spec.weights_file is None:
-            log.info("queries are embedded with torch: the model has no single weights file to name an export by")
-            return None
         try:
             return OnnxQueryEncoder.prepare(model, self.key, default_cache_dir(), threads=torch.get_num_threads())
         except OnnxUnavailable as exc:
