@@ -170,6 +170,10 @@ class Embedder:
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
             os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
             os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+            # Read once, when torch loads its OpenMP runtime (libgomp): idle threads then sleep at
+            # once instead of spinning for milliseconds after each parallel step. Spinning, they took
+            # a core from the next query and from the editor (long queries 10% slower, bench/RESULTS.md).
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             limit_blas_threads()
             from sentence_transformers import SentenceTransformer
 
