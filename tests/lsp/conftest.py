@@ -98,7 +98,7 @@ async def start(client: LanguageClient, spec: str, workspace: Path, index_dir: P
     config = {"sources": [str(workspace / "archive"), str(workspace / "notes")], "indexDir": str(index_dir),
               "debounceMs": 50} | settings
     client.set_configuration({"recall": config})
-    await client.initialize_session(
+    reply = await client.initialize_session(
         types.InitializeParams(
             capabilities=client_capabilities(spec),
             root_uri=workspace.as_uri(),
@@ -106,6 +106,8 @@ async def start(client: LanguageClient, spec: str, workspace: Path, index_dir: P
             initialization_options=config,
         )
     )
+    # Columns count this encoding's code units: UTF-8 for Neovim (its first choice), UTF-16 for VS Code.
+    client.position_encoding = reply.capabilities.position_encoding or types.PositionEncodingKind.Utf16
     await recorder.wait_for(recorder.status, lambda s: s.get("state") == "ready")
     return recorder
 

@@ -105,6 +105,24 @@ async def test_completion_inserts_the_tweet_text(client: LanguageClient):
     assert "good error message" in resolved.documentation.value
 
 
+def columns(client: LanguageClient, text: str) -> int:
+    """How many columns ``text`` spans in the encoding the server agreed with this client."""
+    units = {"utf-8": ("utf-8", 1), "utf-16": ("utf-16-le", 2)}.get(client.position_encoding)
+    return len(text.encode(units[0])) // units[1] if units else len(text)
+
+
+async def test_columns_count_the_clients_units_past_accents_and_emoji(client: LanguageClient):
+    typed = "Quand ça casse 🙂, the message should tell me what went wrong and how I can fix it. expla"
+    uri = await open_doc(client, typed + " — written in a hurry")
+    cursor = columns(client, typed)
+    result = await client.text_document_completion_async(types.CompletionParams(**at(uri, 0, cursor)))
+    item = next(i for i in result.items if "good error message" in i.text_edit.new_text)
+    assert item.filter_text.startswith("expla")
+    assert (item.text_edit.range.start.character, item.text_edit.range.end.character) == (cursor - len("expla"), cursor)
+    hover = await client.text_document_hover_async(types.HoverParams(**at(uri, 0, 3)))
+    assert hover.range.end == types.Position(0, columns(client, typed + " — written in a hurry"))
+
+
 async def test_inline_completion_offers_the_best_fragment(client: LanguageClient):
     text = "Write log lines for the version of you who reads them half asleep during an outage at night."
     uri = await open_doc(client, text)

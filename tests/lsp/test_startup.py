@@ -24,7 +24,8 @@ from lsprotocol import converters, types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from recall_ls.lsp import bootstrap
-from recall_ls.lsp.server import create_server
+from recall_ls.lsp.positions import FastPositionCodec
+from recall_ls.lsp.server import RecallServer, create_server
 from recall_ls.lsp.stdio import ReplyCatcher
 from tests.lsp.conftest import CLIENTS, WAIT
 
@@ -43,6 +44,11 @@ def framed(body: bytes) -> bytes:
 
 def pygls_reply(body: bytes) -> dict:
     """What pygls itself answers to this ``initialize``, for the server ``serve()`` runs."""
+    return initialized_server(body)[1]
+
+
+def initialized_server(body: bytes) -> tuple[RecallServer, dict]:
+    """The server ``serve()`` runs, after handling this ``initialize``, and its reply."""
     server = create_server()
     sent: list[bytes] = []
     server.protocol.set_writer(type("Capture", (), {"write": lambda self, data: sent.append(data)})())
@@ -52,7 +58,7 @@ def pygls_reply(body: bytes) -> dict:
 
     asyncio.run(handle())
     (data,) = sent
-    return json.loads(data.partition(b"\r\n\r\n")[2])
+    return server, json.loads(data.partition(b"\r\n\r\n")[2])
 
 
 def with_encodings(*encodings: str) -> types.ClientCapabilities:
@@ -75,6 +81,14 @@ CAPABILITIES = {
 def test_the_early_reply_is_what_pygls_answers(name):
     body = initialize_body(CAPABILITIES[name], request_id=f"init-{name}", root_uri="file:///notes")
     assert bootstrap.initialize_reply(body) == pygls_reply(body)
+
+
+@pytest.mark.parametrize("name", CLIENTS)
+def test_documents_convert_columns_with_the_fast_codec_in_the_agreed_encoding(name):
+    server, reply = initialized_server(initialize_body(client_capabilities(name)))
+    codec = server.workspace.position_codec
+    assert isinstance(codec, FastPositionCodec)
+    assert codec.encoding == reply["result"]["capabilities"]["positionEncoding"]
 
 
 class ChunkedReads:

@@ -8,6 +8,7 @@ document is split from the last one: only the stretches around the edit are read
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,10 +19,13 @@ if TYPE_CHECKING:  # the Markdown parser loads on the first paragraph, after the
 
 _CACHE_SIZE = 32
 
+# How many columns a text spans in the client's units (``FastPositionCodec.client_num_units``).
+ColumnCounter = Callable[[str], int]
+
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
-    """A block of an open document, with its LSP range (0-based lines, UTF-16 columns)."""
+    """A block of an open document, with its LSP range (0-based lines, the client's columns)."""
 
     uri: str
     path: str
@@ -58,7 +62,9 @@ class Paragraphs:
                 self._cache.popitem(last=False)
         return blocks
 
-    def at(self, uri: str, path: str, version: int | None, lines: list[str], line: int) -> Paragraph | None:
+    def at(
+        self, uri: str, path: str, version: int | None, lines: list[str], line: int, columns: ColumnCounter
+    ) -> Paragraph | None:
         """The paragraph at 0-based ``line``; on the blank line right after one, that one (the empty
         last line after a final newline included: the editor shows it, ``lines`` does not hold it)."""
         from recall_ls.core.sources.notes import block_at_line
@@ -66,10 +72,12 @@ class Paragraphs:
         if line < 0 or line > len(lines):
             return None
         block = block_at_line(self.blocks(uri, path, version, "".join(lines)), line + 1, lookback=1)
-        return to_paragraph(uri, path, block, lines) if block else None
+        return to_paragraph(uri, path, block, lines, columns) if block else None
 
-    def all(self, uri: str, path: str, version: int | None, lines: list[str]) -> list[Paragraph]:
-        return [to_paragraph(uri, path, b, lines) for b in self.blocks(uri, path, version, "".join(lines))]
+    def all(
+        self, uri: str, path: str, version: int | None, lines: list[str], columns: ColumnCounter
+    ) -> list[Paragraph]:
+        return [to_paragraph(uri, path, b, lines, columns) for b in self.blocks(uri, path, version, "".join(lines))]
 
     def forget(self, uri: str) -> None:
         for key in [k for k in self._cache if k[0] == uri]:
@@ -77,13 +85,9 @@ class Paragraphs:
         self._latest.pop(uri, None)
 
 
-def to_paragraph(uri: str, path: str, block: Block, lines: list[str]) -> Paragraph:
+def to_paragraph(uri: str, path: str, block: Block, lines: list[str], columns: ColumnCounter) -> Paragraph:
     last = min(block.line_end, len(lines)) - 1
-    end_character = utf16_length(lines[last].rstrip("\r\n")) if 0 <= last < len(lines) else 0
+    end_character = columns(lines[last].rstrip("\r\n")) if 0 <= last < len(lines) else 0
     span = types.Range(types.Position(block.line_start - 1, 0), types.Position(max(last, 0), end_character))
     return Paragraph(uri, path, block.text, block.line_start, block.line_end, span)
 
-
-def utf16_length(text: str) -> int:
-    """LSP columns count UTF-16 code units: an astral emoji is two."""
-    return len(text.encode("utf-16-le")) // 2

@@ -137,13 +137,27 @@ class RecallServer(LanguageServer):
         document = self.document(uri)
         if document is None:
             return None
-        return self.paragraphs.at(uri, uri_to_path(uri), document.version, document.lines, position.line)
+        columns = document.position_codec.client_num_units
+        return self.paragraphs.at(uri, uri_to_path(uri), document.version, document.lines, position.line, columns)
 
     def paragraphs_of(self, uri: str) -> list[Paragraph]:
         document = self.document(uri)
         if document is None:
             return []
-        return self.paragraphs.all(uri, uri_to_path(uri), document.version, document.lines)
+        columns = document.position_codec.client_num_units
+        return self.paragraphs.all(uri, uri_to_path(uri), document.version, document.lines, columns)
+
+    def text_before(self, uri: str, position: types.Position) -> str:
+        """The text of the position's line up to it ("" past the end): the position counts the
+        client's units (UTF-8 bytes for Neovim), the text is a Python string."""
+        document = self.document(uri)
+        if document is None:
+            return ""
+        lines = document.lines
+        if not 0 <= position.line < len(lines):
+            return ""
+        cursor = document.position_codec.position_from_client_units(lines, position)
+        return lines[position.line][: cursor.character]
 
     # -- queries ----------------------------------------------------------------------------------
 

@@ -74,10 +74,7 @@ def register(server: RecallServer) -> None:
 
 def _separated(ls: RecallServer, uri: str, position: types.Position, text: str, block: bool) -> str:
     """Keep inserted text off the word before it: a space, or a blank line before a block quote."""
-    document = ls.document(uri)
-    if document is None or position.line >= len(document.lines) or position.character == 0:
-        return text
-    before = document.lines[position.line][: position.character]
+    before = ls.text_before(uri, position)
     if not before.strip():
         return text
     if block:

@@ -21,18 +21,13 @@ _WORD_BEFORE = re.compile(r"[\w'-]*$")
 def register(server: RecallServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(resolve_provider=True))
     async def completion(ls: RecallServer, params: types.CompletionParams) -> types.CompletionList:
-        empty = types.CompletionList(is_incomplete=True, items=[])
-        document = ls.document(params.text_document.uri)
-        paragraph = ls.paragraph_at(params.text_document.uri, params.position)
-        if document is None or paragraph is None:
-            return empty
-        line = document.lines[params.position.line] if params.position.line < len(document.lines) else ""
-        before = line[: params.position.character]
-        typed = _WORD_BEFORE.search(before).group(0)
-        span = types.Range(
-            start=types.Position(params.position.line, params.position.character - len(typed)),
-            end=params.position,
-        )
+        uri, cursor = params.text_document.uri, params.position
+        paragraph = ls.paragraph_at(uri, cursor)
+        if paragraph is None:
+            return types.CompletionList(is_incomplete=True, items=[])
+        typed = _WORD_BEFORE.search(ls.text_before(uri, cursor)).group(0)
+        typed_columns = ls.document(uri).position_codec.client_num_units(typed)
+        span = types.Range(start=types.Position(cursor.line, max(cursor.character - typed_columns, 0)), end=cursor)
         hits = await ls.related(paragraph)
         items = [
             types.CompletionItem(

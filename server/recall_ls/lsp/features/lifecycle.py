@@ -11,7 +11,7 @@ import asyncio
 from lsprotocol import types
 
 from recall_ls import __version__
-
+from recall_ls.lsp import positions
 from recall_ls.lsp.config import read_workspace_file
 from recall_ls.lsp.features.watched_files import register_watchers
 from recall_ls.lsp.server import RecallServer, log, uri_to_path
@@ -21,6 +21,7 @@ def register(server: RecallServer) -> None:
     @server.feature(types.INITIALIZE)
     def initialize(ls: RecallServer, params: types.InitializeParams) -> None:
         ls.loop = asyncio.get_running_loop()
+        positions.install(ls.workspace)  # pygls made the workspace just before this handler
         root = params.root_uri or (params.workspace_folders[0].uri if params.workspace_folders else None)
         if root:
             from pathlib import Path
