@@ -90,4 +90,3 @@ def to_paragraph(uri: str, path: str, block: Block, lines: list[str], columns: C
     end_character = columns(lines[last].rstrip("\r\n")) if 0 <= last < len(lines) else 0
     span = types.Range(types.Position(block.line_start - 1, 0), types.Position(max(last, 0), end_character))
     return Paragraph(uri, path, block.text, block.line_start, block.line_end, span)
-

@@ -3,9 +3,10 @@
 LSP columns count code units of the encoding agreed at ``initialize``: UTF-16 for VS Code, UTF-8
 for Neovim (its first choice), UTF-32 where a client offers it first. Python strings index code
 points. pygls converts between the two in a Python loop over the line, twice for every edit the
-client sends: ~0.7 ms a keystroke on a 300-character line, more on the long single-line paragraphs
-Markdown is written in. ``FastPositionCodec`` answers the same through Python's codecs, and at
-once for ASCII lines.
+client sends. Applying a keystroke to a 160-paragraph document took 0.19 ms with 300-character
+lines and 1.1 ms with 2,000-character ones (Markdown paragraphs are often one long line);
+``FastPositionCodec`` answers the same through Python's codecs, at once for ASCII lines: 0.07 and
+0.25 ms.
 
 It stands in for pygls's codec in the workspace (``install``), so document edits and Recall's own
 conversions (the word before the cursor, a paragraph's last column) use it alike.
