@@ -36,8 +36,9 @@ return function(t)
   -- that holds `wanted`, and <C-y>. (Open documents are searchable too, so what ranks first can be
   -- one of this draft's own paragraphs, depending on when the server indexed them.)
   vim.o.completeopt = 'menu,menuone,noselect'
-  local function complete(row, wanted)
-    vim.api.nvim_win_set_cursor(0, { row, 0 })
+  -- At the end of the row, or right after byte column `after` (0-based) when given.
+  local function complete(row, wanted, after)
+    vim.api.nvim_win_set_cursor(0, { row, after or 0 })
     local offered
     local poll = assert(vim.uv.new_timer())
     local deadline = vim.uv.now() + t.timeout
@@ -67,7 +68,8 @@ return function(t)
       end)
     )
     -- `!`: stay in Insert mode until the timer above has accepted an item and typed <Esc>.
-    vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes('A<C-x><C-o>', true, false, true), 'tx!', false)
+    local append = after and 'a' or 'A'
+    vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes(append .. '<C-x><C-o>', true, false, true), 'tx!', false)
     t.expect(offered, 'no completion menu appeared')
     t.log('completion offered: %s', vim.inspect(offered))
     t.expect(
@@ -87,6 +89,23 @@ return function(t)
       and text
   end)
   t.expect(not line:find('Errors', 1, true), 'the typed word was kept: %s', line)
+
+  -- Neovim counts columns in UTF-8 bytes: past accents and an emoji, mid-line, the typed word is
+  -- still the one replaced, and the text around it is left whole.
+  local prefix = 'Café ☕, déjà vu 🙂: my old notebooks hold the same idea again and again. '
+  local suffix = ' — noted twice.'
+  vim.api.nvim_buf_set_lines(buf, -1, -1, true, { '', prefix .. 'Notebooks' .. suffix })
+  local accented = vim.api.nvim_buf_line_count(buf)
+  complete(accented, 'same idea three times', #prefix + #'Notebooks' - 1)
+  local replaced = t.wait('the accepted item to replace "Notebooks" after the accents', function()
+    local text = vim.api.nvim_buf_get_lines(buf, accented - 1, accented, true)[1]
+    return text:find('Reading old notebooks is humbling', 1, true) and text
+  end)
+  t.expect(
+    replaced == prefix .. 'Reading old notebooks is humbling: I had the same idea three times and forgot it twice.' .. suffix,
+    'after the accents: %s',
+    replaced
+  )
 
   -- With insertFormat = "quote" (changed live) the accepted text spans lines: all of them arrive.
   client.settings.recall.insertFormat = 'quote'
