@@ -13,7 +13,7 @@ import pytest
 pytestmark = pytest.mark.model
 
 PROBE = """
-import os, sys
+import os
 from recall_ls.core.embed import Embedder, resolve_model
 
 def openmp_loaded():

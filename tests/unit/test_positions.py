@@ -75,6 +75,7 @@ def test_documents_edited_through_either_codec_read_the_same(encoding):
             inserted = "".join(rng.choice(ALPHABET + "\n") for _ in range(rng.randrange(0, 8)))
             change = types.TextDocumentContentChangePartial(range=types.Range(start, end), text=inserted)
             fast.apply_change(change)
+            # A change of its own: pygls's codec may clamp the positions it is given in place.
             slow.apply_change(types.TextDocumentContentChangePartial(range=types.Range(start, end), text=inserted))
             assert fast.source == slow.source
 
