@@ -6,16 +6,15 @@ is indexed and embedded, and how fresh the search index is. It never loads the m
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
 
 from recall_ls import __version__
 from recall_ls.core.embed import Embedder, ModelError, describe, resolve_model
-from recall_ls.core.index import MANIFEST
+from recall_ls.core.index import AnnFiles
 from recall_ls.core.indexing import model_folder_name
-from recall_ls.core.store import DB_NAME, SCHEMA_VERSION, Store, StoreError
+from recall_ls.core.store import DB_NAME, SCHEMA_VERSION, Store, StoreError, damage_before_open
 
 
 def diagnose(index_dir: Path, model: str | None, device: str) -> dict:
@@ -96,6 +95,10 @@ def _query_runtime_report(embedder: Embedder | None) -> dict:
 def _index_report(index_dir: Path, embedder: Embedder | None, problems: list[str]) -> dict:
     if not (index_dir / DB_NAME).exists():
         return {"path": str(index_dir), "exists": False, "hint": "run `recall-ls index PATH...`"}
+    damage = damage_before_open(index_dir)
+    if damage is not None:  # not opened: SQLite would quietly make a new database of it
+        problems.append(_store_damaged(index_dir, damage))
+        return {"path": str(index_dir), "error": problems[-1]}
     try:
         store = Store(index_dir)
     except StoreError as exc:
@@ -104,7 +107,7 @@ def _index_report(index_dir: Path, embedder: Embedder | None, problems: list[str
     try:
         damage = store.integrity_problem()
         if damage:
-            problems.append(f"{store.path}: {damage}")
+            problems.append(_store_damaged(index_dir, damage))
         report = {
             "path": str(index_dir),
             "schema_version": SCHEMA_VERSION,
@@ -118,12 +121,26 @@ def _index_report(index_dir: Path, embedder: Embedder | None, problems: list[str
             report["model_key"] = key
             report["embedded"] = store.count_embeddings(key)
             report["waiting_for_embedding"] = store.count_missing_embeddings(key)
-            manifest_path = index_dir / "ann" / model_folder_name(key) / MANIFEST
-            if manifest_path.exists():
-                manifest = json.loads(manifest_path.read_text("utf-8"))
-                report["search_index"] = {"vectors": manifest["count"], "built_at": manifest["built_at"]}
-            else:
-                report["search_index"] = "none (exact search: the corpus is small or not built yet)"
+            report["search_index"] = _search_index_report(index_dir / "ann" / model_folder_name(key), problems)
         return report
     finally:
         store.close()
+
+
+def _store_damaged(index_dir: Path, damage: str) -> str:
+    return (f"{index_dir / DB_NAME}: the index store is damaged ({damage}); the next `recall-ls index` or "
+            "server start moves it aside and rebuilds it")
+
+
+def _search_index_report(folder: Path, problems: list[str]) -> dict | str:
+    """The saved annoy generation, checked byte for byte against its manifest as the server would."""
+    files = AnnFiles(folder, dim=None)
+    manifest = files.verify()
+    if files.problem:
+        problems.append(files.problem)
+        return {"damaged": files.problem}
+    if manifest is not None:
+        return {"vectors": manifest["count"], "built_at": manifest["built_at"], "checksums": "match"}
+    if files.unusable:
+        return "saved without checksums by an older Recall: rebuilt by the next `recall-ls index` or server start"
+    return "none (exact search: the corpus is small or not built yet)"

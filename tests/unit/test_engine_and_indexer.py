@@ -174,3 +174,27 @@ def test_results_come_from_past_the_first_candidates_when_those_are_excluded(tmp
                           exclude=Exclusions(path="/notes/draft.md"))
     assert sorted(ids(hits)) == ["tweet:0", "tweet:1", "tweet:2"]
     store.close()
+
+
+def test_a_damaged_annoy_generation_is_rebuilt_whatever_the_corpus_size(tmp_path):
+    store = Store(tmp_path / "i")
+    embedder = HashingEmbedder()
+    indexer = Indexer(store, embedder, ann_min_items=50)
+    indexer.apply("/s", [fragment(f"t:{i}", f"word{i} common") for i in range(80)])
+    indexer.open()
+    indexer.embed_missing()
+    indexer.build(trees=5)
+    ann_file = next((tmp_path / "i" / "ann").glob("*/gen-1.ann"))
+    data = bytearray(ann_file.read_bytes())
+    data[:64] = bytes(64)
+    ann_file.write_bytes(bytes(data))
+    # Reopened with a threshold above the corpus (the user removed writing, or the default applies).
+    reopened = Indexer(store, embedder, ann_min_items=10_000)
+    snapshot = reopened.open()
+    assert snapshot.ann is None and snapshot.size == 80  # served exactly from the store meanwhile
+    assert len(reopened.problems) == 1 and str(ann_file) in reopened.problems[0]
+    assert reopened.needs_build()
+    reopened.build(trees=5)
+    assert reopened.snapshot().ann is not None and not reopened.ann_files.problem
+    assert not reopened.needs_build() and not ann_file.exists()
+    assert ids(Engine(store, embedder, reopened.snapshot).search("word7", k=1, min_score=0.0)) == ["t:7"]

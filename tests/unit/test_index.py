@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pytest
 
 from recall_ls.core.index import AnnFiles, VectorIndex
 
@@ -95,3 +96,45 @@ def test_index_for_another_dimension_is_not_loaded(tmp_path):
     rng = np.random.default_rng(5)
     build(tmp_path, unit_rows(rng, 20, 8), np.arange(20))
     assert AnnFiles(tmp_path / "ann", 16).load() is None
+
+
+def scribble(path, offset, length=4096, seed=0):
+    """Garbage over ``length`` bytes from ``offset`` (clamped to the file); the size is unchanged."""
+    data = bytearray(path.read_bytes())
+    start = max(0, min(offset, len(data) - length))
+    data[start : start + length] = np.random.default_rng(seed).bytes(length)
+    path.write_bytes(bytes(data))
+    return len(data)
+
+
+@pytest.mark.parametrize("where", ["start", "middle", "end"])
+def test_same_size_garbage_in_an_annoy_file_is_detected_and_never_loaded(tmp_path, where):
+    # Annoy maps what it is given: garbage near the start gave wrong answers, elsewhere a crash.
+    rng = np.random.default_rng(6)
+    files = build(tmp_path, unit_rows(rng, 2000, 32), np.arange(2000))
+    ann_file = tmp_path / "ann" / "gen-1.ann"
+    size = ann_file.stat().st_size
+    offset = {"start": 0, "middle": size // 2, "end": size}[where]
+    assert scribble(ann_file, offset) == size
+    assert files.load() is None
+    assert files.unusable and str(ann_file) in files.problem and "damaged" in files.problem
+    assert "checksum" in files.problem
+
+
+def test_same_size_garbage_in_the_numbers_file_is_detected(tmp_path):
+    rng = np.random.default_rng(7)
+    files = build(tmp_path, unit_rows(rng, 100, 8), np.arange(100))
+    nums_file = tmp_path / "ann" / "gen-1.nums.npy"
+    scribble(nums_file, nums_file.stat().st_size - 200, length=200)  # the numbers, not the header
+    assert files.load() is None
+    assert files.unusable and str(nums_file) in files.problem
+
+
+def test_an_index_saved_without_checksums_is_not_loaded_and_not_called_damaged(tmp_path):
+    rng = np.random.default_rng(8)
+    files = build(tmp_path, unit_rows(rng, 50, 8), np.arange(50))
+    manifest_path = tmp_path / "ann" / "current.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest_path.write_text(json.dumps({k: v for k, v in manifest.items() if "sha256" not in k and k != "nums_bytes"}))
+    assert files.load() is None
+    assert files.unusable and files.problem is None  # nothing the user can do, nothing lost: rebuilt quietly

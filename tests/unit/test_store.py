@@ -1,12 +1,13 @@
 """The SQLite store: sync semantics, numbers never reused, embeddings keyed by model and text."""
 
 import os
+import sqlite3
 import stat
 
 import numpy as np
 import pytest
 
-from recall_ls.core.store import Store, StoreError
+from recall_ls.core.store import DB_NAME, Store, StoreError, open_store
 from tests.helpers import fragment
 
 
@@ -107,3 +108,52 @@ def test_a_store_that_is_not_sqlite_is_a_clear_error(tmp_path):
     (folder / "recall.sqlite3").write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError, match="recall.sqlite3"):
         Store(folder)
+
+
+def scribble_over_an_index_page(index_dir):
+    """Garbage over one page of an index of the fragments table: SQLite's check reports it over several
+    lines; the tables themselves still read."""
+    with sqlite3.connect(index_dir / DB_NAME) as db:
+        page_size = db.execute("PRAGMA page_size").fetchone()[0]
+        root = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'fragments_by_id'").fetchone()[0]
+    db.close()
+    with open(index_dir / DB_NAME, "r+b") as handle:
+        handle.seek((root - 1) * page_size)
+        handle.write(b"\x5a" * page_size)
+
+
+def test_a_damaged_store_keeps_its_hidden_list_and_embeddings_through_the_rebuild(tmp_path):
+    index_dir = tmp_path / "i"
+    store = Store(index_dir)
+    store.sync_fragments("/src", [fragment(f"t:{n}", f"text number {n}") for n in range(40)])
+    store.put_embeddings("m@1", ["h1", "h2"], np.eye(2, 4, dtype=np.float32))
+    store.hide("t:3")
+    store.hide("t:7")
+    store.close()
+    scribble_over_an_index_page(index_dir)
+    (index_dir / "ann" / "m@1").mkdir(parents=True)  # a search index numbered by the damaged store
+
+    rebuilt, messages = open_store(index_dir)
+    assert rebuilt.hidden_ids() == {"t:3", "t:7"}  # the user's choices: no source gives them back
+    assert rebuilt.count_embeddings("m@1") == 2 and rebuilt.count_fragments() == 0  # fragments: from the sources
+    assert not (index_dir / "ann").exists()  # the new store numbers fragments afresh
+    (message,) = messages
+    assert "\n" not in message  # one line, not SQLite's report of every damaged page
+    assert "store was damaged (it fails SQLite's integrity check)" in message and str(index_dir / DB_NAME) in message
+    assert "2 embeddings and 2 hidden fragments kept" in message
+    assert list(index_dir.glob(f"{DB_NAME}.damaged-*"))
+    rebuilt.close()
+    _, again = open_store(index_dir)
+    assert again == []
+
+
+def test_an_empty_store_file_is_damaged_and_rebuilt(tmp_path):
+    index_dir = tmp_path / "i"
+    Store(index_dir).close()
+    (index_dir / DB_NAME).write_bytes(b"")  # what a full disk or a bad copy leaves
+    store, messages = open_store(index_dir)
+    (message,) = messages
+    assert "store was damaged (the file is empty (0 bytes))" in message and "rebuilt from your sources" in message
+    assert [p.stat().st_size for p in index_dir.glob(f"{DB_NAME}.damaged-*")] == [0]
+    store.hide("t:1")  # the new store works
+    assert store.hidden_ids() == {"t:1"} and (index_dir / DB_NAME).stat().st_size > 0

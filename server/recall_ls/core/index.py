@@ -5,7 +5,9 @@ vectors arrive or an annoy build finishes, and swaps it in; readers keep searchi
 
 - The annoy tier is built from the store's vectors, saved beside the store and memory-mapped. Its
   files are written under a new generation name and a small manifest is renamed into place last, so
-  a crash mid-build leaves the previous generation in use.
+  a crash mid-build leaves the previous generation in use. The manifest holds each file's size and
+  SHA-256: a file that does not match is never loaded (annoy would crash on it or answer wrongly) and
+  is rebuilt from the store.
 - Every vector not in the annoy tier (added since the last build, or all of them while the corpus is
   small enough that exact search is both faster and exact) lives in the fresh tier and is searched
   exactly with numpy.
@@ -27,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from recall_ls.core.embed import file_sha256
 from recall_ls.core.failpoints import failpoint
 from recall_ls.core.store import now_iso
 
@@ -140,26 +143,60 @@ class VectorIndex:
 
 
 class AnnFiles:
-    """The annoy generations of one model in ``folder``: build, load, and clean up."""
+    """The annoy generations of one model in ``folder``: build, verify, load, and clean up."""
 
-    def __init__(self, folder: Path, dim: int) -> None:
+    def __init__(self, folder: Path, dim: int | None) -> None:
         self.folder = Path(folder)
-        self.dim = dim
-        self.problem: str | None = None  # why the last load found the index unusable, for the user
+        self.dim = dim  # None where the model is not loaded (``doctor``): the dimension goes unchecked
+        self.problem: str | None = None  # why the last check found the saved index damaged, for the user
+        # The saved generation cannot be used (damaged, or saved without checksums): the next build
+        # replaces it, whatever the size of the corpus.
+        self.unusable = False
 
     def manifest(self) -> dict | None:
         try:
-            return json.loads((self.folder / MANIFEST).read_text("utf-8"))
+            manifest = json.loads((self.folder / MANIFEST).read_text("utf-8"))
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as exc:
-            self.problem = f"{self.folder / MANIFEST}: unreadable ({exc}); the search index is rebuilt"
-            log.warning("%s", self.problem)
+            self._damaged(self.folder / MANIFEST, f"unreadable: {exc}")
             return None
+        if not isinstance(manifest, dict):
+            self._damaged(self.folder / MANIFEST, "not a manifest")
+            return None
+        return manifest
+
+    def verify(self) -> dict | None:
+        """The current manifest once its files have been checked against it, byte for byte; None when
+        there is no generation or it cannot be used (``problem`` says why when it is damaged).
+
+        Annoy memory-maps its file and trusts it: garbage inside a file of the right size crashes the
+        process or gives wrong answers, so nothing is loaded before its checksum matches. Reading the
+        file costs ~0.15 s per 200 MB (bench/RESULTS.md), and warms the pages annoy then maps."""
+        self.problem, self.unusable = None, False
+        manifest = self.manifest()
+        if manifest is None:
+            return None
+        where = self.folder / MANIFEST
+        try:
+            ann_path, nums_path = self._paths(int(manifest["generation"]))
+            if self.dim is not None and manifest.get("dim") != self.dim:
+                raise ValueError(f"built for dimension {manifest.get('dim')}, the model has {self.dim}")
+            if "ann_sha256" not in manifest:
+                log.info("%s: saved without checksums by an older Recall; it is rebuilt", where)
+                self.unusable = True
+                return None
+            # ``where`` names the file being checked in the message.
+            for where, size, digest in ((ann_path, "ann_bytes", "ann_sha256"), (nums_path, "nums_bytes", "nums_sha256")):
+                _check_file(where, manifest[size], manifest[digest])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            self._damaged(where, exc)
+            return None
+        return manifest
 
     def load(self, search_k: int | None = None) -> AnnTier | None:
-        """The current generation, memory-mapped; None when there is none or it fails its checks."""
-        manifest = self.manifest()
+        """The current generation, verified then memory-mapped; None when there is none or it cannot be used."""
+        manifest = self.verify()
         if manifest is None:
             return None
         from annoy import AnnoyIndex
@@ -167,20 +204,20 @@ class AnnFiles:
         generation = int(manifest["generation"])
         ann_path, nums_path = self._paths(generation)
         try:
-            if manifest.get("dim") != self.dim:
-                raise ValueError(f"built for dimension {manifest.get('dim')}, the model has {self.dim}")
-            if ann_path.stat().st_size != manifest["ann_bytes"]:
-                raise ValueError(f"{ann_path.name} is {ann_path.stat().st_size} bytes, expected {manifest['ann_bytes']}")
             nums = np.load(nums_path, allow_pickle=False)
             annoy = AnnoyIndex(self.dim, "angular")
             annoy.load(str(ann_path), prefault=False)
             if annoy.get_n_items() != len(nums) or len(nums) != manifest["count"]:
                 raise ValueError(f"{ann_path.name} holds {annoy.get_n_items()} items, expected {manifest['count']}")
         except (OSError, ValueError, KeyError) as exc:
-            self.problem = f"{ann_path}: the search index is damaged ({exc}); it is rebuilt from the store"
-            log.warning("%s", self.problem)
+            self._damaged(ann_path, exc)
             return None
         return AnnTier(annoy, nums, generation, manifest.get("built_at", ""), search_k or search_k_for(len(nums)))
+
+    def _damaged(self, path: Path, reason: object) -> None:
+        self.problem = f"{path}: the search index is damaged ({reason}); it is rebuilt from the store"
+        self.unusable = True
+        log.warning("%s", self.problem)
 
     def build(self, batches: Iterator[tuple[np.ndarray, np.ndarray]], trees: int = ANN_TREES, jobs: int = 1) -> int:
         """Build a new generation from (nums, vectors) batches sorted by num, and make it current.
@@ -217,6 +254,9 @@ class AnnFiles:
             "dim": self.dim,
             "trees": trees,
             "ann_bytes": ann_path.stat().st_size,
+            "ann_sha256": file_sha256(ann_path),
+            "nums_bytes": nums_path.stat().st_size,
+            "nums_sha256": file_sha256(nums_path),
             "built_at": now_iso(),
         }
         _atomic_write(self.folder / MANIFEST, lambda handle: handle.write(json.dumps(manifest).encode()))
@@ -234,6 +274,14 @@ class AnnFiles:
         for path in self.folder.glob("gen-*"):
             if not path.name.startswith(f"gen-{keep}."):
                 path.unlink(missing_ok=True)
+
+
+def _check_file(path: Path, size: int, digest: str) -> None:
+    actual = path.stat().st_size
+    if actual != size:
+        raise ValueError(f"it is {actual} bytes, expected {size}")
+    if file_sha256(path) != digest:
+        raise ValueError("its content does not match its checksum")
 
 
 def _atomic_write(path: Path, write) -> None:

@@ -249,7 +249,11 @@ class Indexer:
 
     def needs_build(self) -> bool:
         index = self.snapshot()
-        if index.size < self.ann_min_items or self.store.read_only:
+        if self.store.read_only:
+            return False
+        if self.ann_files.unusable:
+            return True  # a damaged generation stays on disk, and in ``doctor``, until one replaces it
+        if index.size < self.ann_min_items:
             return False
         ann_size = len(index.ann.nums) if index.ann else 0
         return ann_size == 0 or len(index.fresh_nums) >= max(REBUILD_FRESH_MIN, REBUILD_FRESH_SHARE * ann_size)

@@ -12,7 +12,9 @@ fragment. A fragment whose text changes gets a new ``num``.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import shutil
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -26,6 +28,8 @@ import numpy as np
 from recall_ls.core.failpoints import failpoint
 from recall_ls.core.fragments import Fragment
 from recall_ls.core.sources.base import FileState
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 DB_NAME = "recall.sqlite3"
@@ -430,39 +434,46 @@ class Store:
         with self._lock:
             return {r[0] for r in self._db.execute("SELECT id FROM hidden")}
 
-    def salvage_embeddings(self, damaged: Path) -> int:
-        """Copy every embedding that can still be read from a damaged database; returns how many."""
-        kept = 0
+    def salvage(self, damaged: Path) -> dict[str, int]:
+        """Copy what can still be read from a damaged database: the embeddings (costly to make again)
+        and the hidden list (the user's choices, which no source gives back). The rest comes back from
+        the sources. Returns how many rows of each table were kept."""
         try:
             source = sqlite3.connect(f"file:{quote(str(damaged))}?mode=ro", uri=True)
         except sqlite3.DatabaseError:
-            return 0
+            return dict.fromkeys(_SALVAGED, 0)
         try:
-            cursor = source.execute("SELECT model, text_hash, vector FROM embeddings")
-            while True:
-                try:
-                    rows = cursor.fetchmany(1000)
-                except sqlite3.DatabaseError:
-                    break  # the rest of the table is in damaged pages
-                if not rows:
-                    break
-                with self._lock, self._transaction():
-                    self._db.executemany("INSERT OR IGNORE INTO embeddings VALUES (?, ?, ?)", rows)
-                kept += len(rows)
-        except sqlite3.DatabaseError:
-            pass
+            return {table: self._copy_readable(source, table, columns) for table, columns in _SALVAGED.items()}
         finally:
             source.close()
+
+    def _copy_readable(self, source: sqlite3.Connection, table: str, columns: str) -> int:
+        """Copy the rows of ``table`` up to the first damaged page; a table each, so damage in one
+        does not cost the others."""
+        kept = 0
+        insert = f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({_marks(columns.split(','))})"
+        try:
+            cursor = source.execute(f"SELECT {columns} FROM {table}")
+            while rows := cursor.fetchmany(1000):
+                with self._lock, self._transaction():
+                    self._db.executemany(insert, rows)
+                kept += len(rows)
+        except sqlite3.DatabaseError:
+            pass  # the rest of the table is in damaged pages, or the table itself is gone
         return kept
 
     def integrity_problem(self) -> str | None:
-        """None when SQLite's quick check passes, else what it found."""
+        """None when SQLite's quick check passes, else one line saying what failed. SQLite's own report
+        (a line per damaged page) goes to the log."""
         try:
             with self._lock:
-                result = self._db.execute("PRAGMA quick_check").fetchone()[0]
+                rows = [r[0] for r in self._db.execute("PRAGMA quick_check").fetchall()]
         except sqlite3.DatabaseError as exc:
-            return str(exc)
-        return None if result == "ok" else result
+            return _first_line(str(exc))
+        if rows == ["ok"]:
+            return None
+        log.info("%s: SQLite's quick check found:\n%s", self.path, "\n".join(rows))
+        return "it fails SQLite's integrity check"
 
 
 class _Transaction:
@@ -476,6 +487,14 @@ class _Transaction:
 
     def __exit__(self, exc_type: object, *_: object) -> None:
         self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+# What a rebuild copies from a damaged store: table -> columns.
+_SALVAGED = {"embeddings": "model,text_hash,vector", "hidden": "id,hidden_at"}
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "unknown damage"
 
 
 def _marks(items: Sequence) -> str:
@@ -506,12 +525,18 @@ def open_store(index_dir: Path) -> tuple[Store, list[str]]:
     """Open the store, recovering from what can go wrong on disk. Returns the store and what the
     user must be told (once):
 
-    - a damaged database is moved aside, a new one created, and the embeddings that can still be
-      read are copied over (fragments come back from the sources, which are the truth);
+    - a damaged database (an empty file included) is moved aside, a new one created, and the
+      embeddings and hidden list that can still be read are copied over (fragments come back from
+      the sources, which are the truth);
     - a read-only index folder opens read-only: what is indexed is served, nothing is added.
     """
     index_dir = Path(index_dir)
     path = index_dir / DB_NAME
+    damage = damage_before_open(index_dir)
+    if damage is not None:
+        if not _writable(index_dir):
+            raise StoreError(f"{path}: the index store is damaged ({damage}) and the index folder is read-only")
+        return _rebuild_damaged(index_dir, damage)
     try:
         store = Store(index_dir)
     except StoreError as exc:
@@ -522,7 +547,7 @@ def open_store(index_dir: Path) -> tuple[Store, list[str]]:
             return store, [f"{index_dir}: the index folder is read-only; Recall serves what is indexed and cannot add to it"]
         if not path.exists():
             raise
-        return _rebuild_damaged(index_dir, str(exc.__cause__ or exc))
+        return _rebuild_damaged(index_dir, _first_line(str(exc.__cause__ or exc)))
     damage = store.integrity_problem()
     if damage is None:
         return store, []
@@ -540,6 +565,13 @@ def _writable(folder: Path) -> bool:
         return False
 
 
+def damage_before_open(index_dir: Path) -> str | None:
+    """What makes the store damaged before SQLite sees it: an empty file, which SQLite would take for
+    a new database (a store has its header from its first moment, so empty means lost)."""
+    path = Path(index_dir) / DB_NAME
+    return "the file is empty (0 bytes)" if path.is_file() and path.stat().st_size == 0 else None
+
+
 def _rebuild_damaged(index_dir: Path, damage: str) -> tuple[Store, list[str]]:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     aside = index_dir / f"{DB_NAME}.damaged-{stamp}"
@@ -547,10 +579,13 @@ def _rebuild_damaged(index_dir: Path, damage: str) -> tuple[Store, list[str]]:
         source = index_dir / (DB_NAME + suffix)
         if source.exists():
             os.replace(source, Path(str(aside) + suffix))
+    # The saved search index names fragments by number, and the new store numbers them afresh.
+    shutil.rmtree(index_dir / "ann", ignore_errors=True)
     store = Store(index_dir)
-    kept = store.salvage_embeddings(aside)
+    kept = store.salvage(aside)
     message = (f"{index_dir / DB_NAME}: the index store was damaged ({damage}); it was moved to {aside.name} "
-               f"and is rebuilt from your sources ({kept} embeddings could be kept)")
+               f"and is rebuilt from your sources ({kept['embeddings']} embeddings and {kept['hidden']} "
+               "hidden fragments kept)")
     return store, [message]
 
 
