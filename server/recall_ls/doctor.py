@@ -1,7 +1,9 @@
 """``recall-ls doctor``: what a user (or a bug report) needs to know about their installation.
 
 Checks the model files and their checksum, the device torch would use, the store's integrity, what
-is indexed and embedded, and how fresh the search index is. It never loads the model itself.
+is indexed and embedded, and how fresh the search index is and whether its files match their
+checksums. It never loads the model itself, and repairs nothing: a damaged file is reported, and left
+for the next ``index`` or server start to rebuild.
 """
 
 from __future__ import annotations
