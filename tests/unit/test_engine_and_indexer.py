@@ -114,13 +114,19 @@ def test_interrupted_embedding_resumes_where_it_stopped(tmp_path):
     assert len(embedder.encoded) == 600  # nothing embedded twice
 
 
-def test_annoy_build_swaps_in_and_keeps_newer_vectors(tmp_path):
+def eighty_embedded(tmp_path):
+    """A store of 80 embedded texts, and its indexer with annoy due from 50 items."""
     store = Store(tmp_path / "i")
     embedder = HashingEmbedder()
     indexer = Indexer(store, embedder, ann_min_items=50)
     indexer.apply("/s", [fragment(f"t:{i}", f"word{i} common") for i in range(80)])
     indexer.open()
     indexer.embed_missing()
+    return store, embedder, indexer
+
+
+def test_annoy_build_swaps_in_and_keeps_newer_vectors(tmp_path):
+    store, embedder, indexer = eighty_embedded(tmp_path)
     assert indexer.needs_build()
     indexer.build(trees=5)
     snap = indexer.snapshot()
@@ -177,12 +183,7 @@ def test_results_come_from_past_the_first_candidates_when_those_are_excluded(tmp
 
 
 def test_a_damaged_annoy_generation_is_rebuilt_whatever_the_corpus_size(tmp_path):
-    store = Store(tmp_path / "i")
-    embedder = HashingEmbedder()
-    indexer = Indexer(store, embedder, ann_min_items=50)
-    indexer.apply("/s", [fragment(f"t:{i}", f"word{i} common") for i in range(80)])
-    indexer.open()
-    indexer.embed_missing()
+    store, embedder, indexer = eighty_embedded(tmp_path)
     indexer.build(trees=5)
     ann_file = next((tmp_path / "i" / "ann").glob("*/gen-1.ann"))
     data = bytearray(ann_file.read_bytes())
