@@ -68,7 +68,7 @@ def main() -> None:
             "verify_warm_s": timed(files.verify, args.runs),
             "verify_cold_s": timed(files.verify, args.runs, lambda: drop_from_cache(Path(tmp))),
             "load_warm_s": timed(files.load, args.runs),
-            "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         }
     print(json.dumps(result, indent=2))
 

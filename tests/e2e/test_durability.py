@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -101,7 +102,7 @@ def test_same_size_garbage_in_an_annoy_file_is_detected_never_loaded_and_rebuilt
     ann = next((index_dir / "ann").glob("*/gen-*.ann"))
     data = bytearray(ann.read_bytes())
     start = {"start": 0, "middle": len(data) // 2, "end": len(data) - 4096}[where]
-    data[start : start + 4096] = bytes(range(256)) * 16  # the size is unchanged
+    data[start : start + 4096] = random.Random(start).randbytes(4096)  # the size is unchanged
     ann.write_bytes(bytes(data))
 
     report = doctor(index_dir)

@@ -187,8 +187,8 @@ class AnnFiles:
                 self.unusable = True
                 return None
             # ``where`` names the file being checked in the message.
-            for where, size, digest in ((ann_path, "ann_bytes", "ann_sha256"), (nums_path, "nums_bytes", "nums_sha256")):
-                _check_file(where, manifest[size], manifest[digest])
+            for where, kind in ((ann_path, "ann"), (nums_path, "nums")):
+                _check_file(where, manifest[f"{kind}_bytes"], manifest[f"{kind}_sha256"])
         except (OSError, ValueError, KeyError, TypeError) as exc:
             self._damaged(where, exc)
             return None
