@@ -6,6 +6,7 @@ Each test starts its own servers (under both clients' capabilities), so they cos
 from __future__ import annotations
 
 import asyncio
+import random
 
 import pytest
 from lsprotocol import types
@@ -164,5 +165,32 @@ async def test_a_read_only_index_folder_keeps_serving(spec, tmp_path, small_file
         assert [m for m in client.messages if "read-only" in m.message]
         hits = await search(client, "baking bread with a long fermentation")
         assert hits and "Sourdough" in hits[0]["text"]
+    finally:
+        await client.shutdown_session()
+
+
+@pytest.mark.parametrize("spec", CLIENTS)
+async def test_a_damaged_search_index_is_told_never_loaded_and_rebuilt(spec, tmp_path, monkeypatch):
+    monkeypatch.setenv("RECALL_ANN_MIN_ITEMS", "10")  # the example corpus gets an annoy file
+    workspace, index_dir = make_workspace(tmp_path), tmp_path / "index"
+    first = await run_server(spec, workspace, index_dir)
+    await first.shutdown_session()
+    (ann,) = (index_dir / "ann").glob("*/gen-*.ann")
+    data = bytearray(ann.read_bytes())
+    data[len(data) // 2 : len(data) // 2 + 4096] = random.Random(16).randbytes(4096)  # same size
+    ann.write_bytes(bytes(data))
+    client = await run_server(spec, workspace, index_dir)
+    try:
+        assert [m for m in client.messages if str(ann) in m.message and "search index is damaged" in m.message]
+        draft = workspace / "drafts" / "bread.md"
+        draft.write_text("Baking bread with a long fermentation.\n", encoding="utf-8")
+        client.text_document_did_open(types.DidOpenTextDocumentParams(
+            types.TextDocumentItem(uri=draft.as_uri(), language_id="markdown", version=1, text=draft.read_text())))
+        # On the code before the checksum, the server died here, with no message.
+        await client.text_document_hover_async(types.HoverParams(
+            types.TextDocumentIdentifier(draft.as_uri()), types.Position(0, 3)))
+        hits = await search(client, "baking bread with a long fermentation")
+        assert hits and "Sourdough" in hits[0]["text"]
+        assert not ann.exists() and len(list((index_dir / "ann").glob("*/gen-*.ann"))) == 1  # rebuilt
     finally:
         await client.shutdown_session()
