@@ -1,7 +1,8 @@
 """``recall-ls``: scan, index, search, related, doctor, and serve (the language server).
 
 Other tools rely on these names, flags and JSON shapes. Exit codes: 0 all went well, 1 something
-failed (a source with errors, a missing model), 2 the command line was wrong.
+failed (a source with errors, a missing model), 2 the command line was wrong. Warnings (a file read,
+though not all of it as written) never change the exit code.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
                     "skipped": sum(r.skipped.values()),
                     "skipped_reasons": dict(r.skipped),
                     "errors": [str(e) for e in r.errors],
+                    "warnings": [str(w) for w in r.warnings],
                 }
                 for r in reports
             ],
@@ -80,7 +82,9 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     else:
         for r in reports:
             print(f"{r.path}\n  kind: {r.kind}\n  fragments: {len(r.fragments)}")
-            _print_skips_and_errors(dict(r.skipped), [str(p) for p in r.skipped_files], [str(e) for e in r.errors])
+            _print_skips_and_errors(
+                dict(r.skipped), [str(p) for p in r.skipped_files], [str(e) for e in r.errors], [str(w) for w in r.warnings]
+            )
         print(f"total fragments: {sum(len(r.fragments) for r in reports)}")
     return EXIT_FAILED if any(r.errors for r in reports) else EXIT_OK
 
@@ -111,7 +115,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
     else:
         for s in summaries:
             print(f"{s.path}\n  kind: {s.kind}\n  fragments: {s.fragments} (+{s.added} new, {s.updated} changed, -{s.removed} gone)")
-            _print_skips_and_errors(s.skipped, s.skipped_files, s.errors)
+            _print_skips_and_errors(s.skipped, s.skipped_files, s.errors, s.warnings)
         print(
             f"index: {total} fragments, {result.embedded} newly embedded, in {session.store.index_dir}"
             f" ({time.monotonic() - started:.1f}s)"
@@ -296,13 +300,18 @@ def _print_hits(hits: list, as_json: bool) -> None:
         print(f"{'':26}{f.url or f.location}")
 
 
-def _print_skips_and_errors(skipped: dict, skipped_files: list[str], errors: list[str]) -> None:
+def _print_skips_and_errors(skipped: dict, skipped_files: list[str], errors: list[str], warnings: list[str]) -> None:
     if skipped:
         print("  skipped: " + ", ".join(f"{n} {reason}" for reason, n in sorted(skipped.items())))
     for line in skipped_files[:20]:
         print(f"    {line}")
     if len(skipped_files) > 20:
         print(f"    ... and {len(skipped_files) - 20} more")
+    # Warnings were read (not all as written) and never change the exit code; errors were not read.
+    for line in warnings[:20]:
+        print(f"  warning: {line}")
+    if len(warnings) > 20:
+        print(f"    ... and {len(warnings) - 20} more warnings")
     for line in errors:
         print(f"  error: {line}")
 

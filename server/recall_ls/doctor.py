@@ -56,6 +56,8 @@ def _source_report(source: dict) -> dict:
         report["skipped_files"] = last["skipped_files"][:50]
     if last.get("errors"):
         report["errors"] = last["errors"]
+    if last.get("warnings"):
+        report["warnings"] = last["warnings"]
     return report
 
 

@@ -64,6 +64,7 @@ class SourceSummary:
     skipped: dict[str, int] = field(default_factory=dict)
     skipped_files: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -80,6 +81,7 @@ class SourceSummary:
             skipped=dict(report.skipped),
             skipped_files=[str(p) for p in report.skipped_files],
             errors=[str(p) for p in report.errors],
+            warnings=[str(p) for p in report.warnings],
         )
 
 

@@ -82,7 +82,8 @@ class SourceReport:
     fragments: list[Fragment] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
     skipped_files: list[Problem] = field(default_factory=list)
-    errors: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)  # something was not read
+    warnings: list[Problem] = field(default_factory=list)  # read, though not all as written
     files: list[FileState] = field(default_factory=list)
 
     def skip(self, reason: str, path: str | None = None) -> None:

@@ -652,9 +652,12 @@ def block_at_line(blocks: list[Block], line: int, *, lookback: int = 0) -> Block
 def parse_front_matter(text: str, problems: list[str] | None = None) -> tuple[dict[str, Any], int]:
     """The front matter of a note as a dict, and the 1-based line where the body starts.
 
-    A YAML (``---``) or TOML (``+++``) block that does not parse yields ``{}``; what went wrong is
-    appended to ``problems`` when given. The body still starts after the block: its lines are never
-    note text.
+    A YAML (``---``) block that strict YAML rejects is read the way Obsidian and other note apps read
+    it: line by line, ``key: value`` with everything after the first ``: `` the value (placeholders
+    like ``{{title}}`` and ``[[wikilinks]]`` kept as text), ``- item`` lines a list under the key
+    above. A TOML (``+++``) block that does not parse yields ``{}``. What was read leniently or
+    ignored is appended to ``problems`` when given (a warning: the note itself is read). The body
+    still starts after the block: its lines are never note text.
     """
     lines = _lines(text)
     front = _front_matter_end(lines)
@@ -668,9 +671,11 @@ def parse_front_matter(text: str, problems: list[str] | None = None) -> tuple[di
         else:
             data = tomllib.loads(source)
     except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
+        data = _loose_front_matter(lines[1:end]) if kind == "yaml" else {}
         if problems is not None:
-            problems.append(f"front matter ignored: {_describe(exc)}")
-        return {}, end + 2
+            what = "read line by line" if data else "ignored"
+            problems.append(f"front matter {what}: {_describe(exc)}")
+        return data, end + 2
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -681,6 +686,32 @@ def parse_front_matter(text: str, problems: list[str] | None = None) -> tuple[di
 
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_LOOSE_KEY = re.compile(r"^([^\s:#-][^:]*?):(?:\s+(.*))?$")
+_LOOSE_ITEM = re.compile(r"^\s*-\s+(.*)$")
+
+
+def _loose_front_matter(lines: list[str]) -> dict[str, Any]:
+    """``key: value`` lines as note apps read them when the block is not strict YAML."""
+    data: dict[str, Any] = {}
+    key = None
+    for line in lines:
+        item = _LOOSE_ITEM.match(line)
+        if item and key is not None:
+            listed = data[key] if isinstance(data[key], list) else []
+            data[key] = [*listed, _unquote(item.group(1))]
+            continue
+        pair = _LOOSE_KEY.match(line)
+        if pair:
+            key = pair.group(1).strip()
+            data[key] = _unquote(pair.group(2) or "")
+    return data
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
 
 
 def _describe(exc: Exception) -> str:
@@ -780,7 +811,7 @@ def fragments_from_text(
     mtime: str | None = None,
     markdown: bool | None = None,
 ) -> tuple[list[Fragment], list[str]]:
-    """The fragments of one note and the problems met (a front matter that does not parse).
+    """The fragments of one note and the warnings met (a front matter that is not strict YAML).
 
     ``path`` is the file the fragments point at, ``source`` the root the user registered and
     ``relative_path`` the note's path under it (POSIX): ids are ``note:<relative_path>#<digest>``.
@@ -853,6 +884,7 @@ class NoteFile:
     fragments: list[Fragment] = field(default_factory=list)
     state: FileState | None = None
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # read, but not all of it as written
     skipped: str | None = None
 
 
@@ -900,9 +932,9 @@ def read_file(path: Path, root: Path, options: ImportOptions | None = None) -> N
         result.problems.append(Problem(display, f"not valid UTF-8 at byte {exc.start}"))
         return result
     mtime = datetime.fromtimestamp(st.st_mtime, timezone.utc).isoformat(timespec="seconds")
-    fragments, problems = fragments_from_text(text, display, str(root), relative, mtime=mtime)
+    fragments, warnings = fragments_from_text(text, display, str(root), relative, mtime=mtime)
     result.fragments = fragments
-    result.problems.extend(Problem(display, message) for message in problems)
+    result.warnings.extend(Problem(display, message) for message in warnings)
     result.state = FileState(display, st.st_size, st.st_mtime_ns)
     return result
 
@@ -933,6 +965,7 @@ def _collect(report: SourceReport, note: NoteFile) -> None:
         report.skip(note.skipped, note.path)
     report.fragments.extend(note.fragments)
     report.errors.extend(note.problems)
+    report.warnings.extend(note.warnings)
     if note.state is not None:
         report.files.append(note.state)
 
