@@ -8,7 +8,7 @@ EXAMPLE_INDEX := .recall/examples-index
 # NVIDIA GPU (an unpinned torch from the package index pulls gigabytes of CUDA wheels).
 TORCH := torch==2.13.0
 
-.PHONY: setup run test test-core test-dist test-neovim test-vscode dist bench clean
+.PHONY: setup run test test-core test-dist test-emacs test-neovim test-vscode dist bench clean
 
 setup: $(STAMP)
 
@@ -26,15 +26,18 @@ run: setup
 	$(BIN)/recall-ls index examples --index-dir $(EXAMPLE_INDEX)
 	$(BIN)/recall-ls search "rereading my old journals I keep finding ideas I had forgotten" --index-dir $(EXAMPLE_INDEX) -k 3
 
-# Everything: the core and server suite, the wheel as a user installs it, then both editors for real
-# (each installs what it needs).
-test: test-core test-dist test-neovim test-vscode
+# Everything: the core and server suite, the wheel as a user installs it, the README's Emacs set-up,
+# then both editors' clients for real (each installs what it needs).
+test: test-core test-dist test-emacs test-neovim test-vscode
 
 test-core: setup
 	$(BIN)/python -m pytest -q --ignore=tests/editors
 
 test-dist: setup
 	scripts/test_wheel.sh
+
+test-emacs: setup
+	tests/editors/emacs/run.sh
 
 test-neovim: setup
 	clients/neovim/scripts/test.sh
