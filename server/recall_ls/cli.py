@@ -1,4 +1,4 @@
-"""``recall-ls``: scan, index, search, related, doctor, and serve (the language server).
+"""``recall-ls``: scan, index, search, related, doctor, prune, and serve (the language server).
 
 Other tools rely on these names, flags and JSON shapes. Exit codes: 0 all went well, 1 something
 failed (a source with errors, a missing model), 2 the command line was wrong. Warnings (a file read,
@@ -177,6 +177,33 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
     else:
         _print_tree(report)
     return EXIT_OK if report["ok"] else EXIT_FAILED
+
+
+def _cmd_prune(args: argparse.Namespace) -> int:
+    from recall_ls.core.embed import Embedder, ModelError, resolve_model
+    from recall_ls.core.prune import prune_other_models
+    from recall_ls.core.store import DB_NAME, Store, StoreError
+
+    index_dir = _index_dir(args)
+    if not (index_dir / DB_NAME).is_file():
+        raise _ReportedError(f"no index in {index_dir}: nothing to prune")
+    try:
+        keep = Embedder(resolve_model(args.model), args.device).key  # the weights' checksum: no model load
+        store = Store(index_dir)
+    except (ModelError, StoreError) as exc:
+        raise _ReportedError(str(exc)) from exc
+    try:
+        pruned = prune_other_models(store, keep, dry_run=args.dry_run)
+    finally:
+        store.close()
+    verb = "would remove" if args.dry_run else "removed"
+    for model, count in pruned.models.items():
+        print(f"{verb} {count} vectors of {model}")
+    for folder in pruned.folders:
+        print(f"{verb} {folder}")
+    if not pruned.models and not pruned.folders:
+        print(f"nothing to prune: every vector in {index_dir} is of {keep}")
+    return EXIT_OK
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -434,6 +461,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     index_options(p)
     p.set_defaults(run=_cmd_doctor)
+
+    p = commands.add_parser("prune", help="remove the vectors and search index of models no longer used")
+    p.add_argument("--dry-run", action="store_true", help="say what would go, remove nothing")
+    index_options(p)
+    p.set_defaults(run=_cmd_prune)
 
     p = commands.add_parser("serve", help="run the language server (stdio by default)")
     p.add_argument("--tcp", action="store_true", help="listen on TCP instead of stdio")

@@ -14,7 +14,7 @@ from pathlib import Path
 from recall_ls import __version__
 from recall_ls.core.embed import Embedder, ModelError, describe, resolve_model
 from recall_ls.core.index import MANIFEST
-from recall_ls.core.indexing import model_folder_name
+from recall_ls.core.indexing import ann_folder
 from recall_ls.core.store import DB_NAME, SCHEMA_VERSION, Store, StoreError
 
 
@@ -120,7 +120,10 @@ def _index_report(index_dir: Path, embedder: Embedder | None, problems: list[str
             report["model_key"] = key
             report["embedded"] = store.count_embeddings(key)
             report["waiting_for_embedding"] = store.count_missing_embeddings(key)
-            manifest_path = index_dir / "ann" / model_folder_name(key) / MANIFEST
+            others = {model: n for model, n in store.embedding_models().items() if model != key}
+            if others:
+                report["other_models"] = others | {"hint": "vectors of models no longer used: `recall-ls prune` removes them"}
+            manifest_path = ann_folder(index_dir, key) / MANIFEST
             if manifest_path.exists():
                 manifest = json.loads(manifest_path.read_text("utf-8"))
                 report["search_index"] = {"vectors": manifest["count"], "built_at": manifest["built_at"]}

@@ -102,6 +102,11 @@ def model_folder_name(model_key: str) -> str:
     return re.sub(r"[^A-Za-z0-9._@-]+", "_", model_key)
 
 
+def ann_folder(index_dir: Path, model_key: str) -> Path:
+    """Where the search index files of one model live."""
+    return Path(index_dir) / "ann" / model_folder_name(model_key)
+
+
 class Indexer:
     """Owns every write. Readers call ``snapshot()`` and get an immutable ``VectorIndex``."""
 
@@ -137,7 +142,7 @@ class Indexer:
     @property
     def ann_files(self) -> AnnFiles:
         if self._ann is None:
-            folder = self.store.index_dir / "ann" / model_folder_name(self.embedder.key)
+            folder = ann_folder(self.store.index_dir, self.embedder.key)
             self._ann = AnnFiles(folder, self.embedder.dim)
         return self._ann
 

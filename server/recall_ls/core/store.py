@@ -371,6 +371,22 @@ class Store:
         with self._lock:
             return self._db.execute("SELECT count(*) FROM embeddings WHERE model = ?", (model,)).fetchone()[0]
 
+    def embedding_models(self) -> dict[str, int]:
+        """Every model key that has vectors here, with how many."""
+        with self._lock:
+            return dict(self._db.execute("SELECT model, count(*) FROM embeddings GROUP BY model").fetchall())
+
+    def remove_embeddings(self, models: Sequence[str]) -> int:
+        """Delete every vector of these models, then give the space back to the file system."""
+        with self._lock:
+            with self._transaction():
+                removed = sum(
+                    self._db.execute("DELETE FROM embeddings WHERE model = ?", (model,)).rowcount for model in models
+                )
+            if removed:
+                self._db.execute("VACUUM")
+        return removed
+
     def embedded_nums(self, model: str) -> np.ndarray:
         """Sorted numbers of every fragment that has an embedding for ``model``."""
         with self._lock:
