@@ -11,7 +11,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from recall_ls.core.sources.base import FileState, SourceReport
+from recall_ls.core.sources.base import FileState, SourceReport, read_regular
 
 
 class ArchiveFiles:
@@ -70,7 +70,7 @@ class ArchiveFiles:
     def read_bytes(self, name: str) -> bytes:
         if self._zip is not None:
             return self._zip.read(self._prefix + name)
-        return (self.root / name).read_bytes()
+        return read_regular(self.root / name)
 
     def display(self, name: str) -> str:
         """The path a person can act on: a real file path, or ``archive.zip!/data/tweets.js``."""

@@ -7,9 +7,11 @@ a problem with one file becomes an entry in ``errors`` naming the file, and the 
 from __future__ import annotations
 
 import fnmatch
+import os
+import stat
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from recall_ls.core.fragments import Fragment
 
@@ -51,6 +53,27 @@ def is_excluded(relative_path: str, globs: tuple[str, ...] | list[str]) -> bool:
         elif any(fnmatch.fnmatchcase(part, glob) for part in posix.parts):
             return True
     return False
+
+
+class NotARegularFile(OSError):
+    """A FIFO, socket or device where a file was expected: never read (a FIFO would block forever)."""
+
+    def __init__(self, path: str | Path) -> None:
+        super().__init__(f"{path} is not a regular file")
+
+
+def is_regular(st: os.stat_result) -> bool:
+    return stat.S_ISREG(st.st_mode)
+
+
+def read_regular(path: str | Path) -> bytes:
+    """The bytes of a regular file. Opened without blocking and checked once open, so that a FIFO
+    put in the file's place after the caller looked raises ``NotARegularFile`` instead of hanging."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with open(fd, "rb") as handle:
+        if not is_regular(os.fstat(fd)):
+            raise NotARegularFile(path)
+        return handle.read()
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import tomllib
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -31,7 +32,15 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from recall_ls.core.fragments import Fragment, Kind, normalize_for_hash
-from recall_ls.core.sources.base import FileState, ImportOptions, Problem, SourceReport
+from recall_ls.core.sources.base import (
+    FileState,
+    ImportOptions,
+    NotARegularFile,
+    Problem,
+    SourceReport,
+    is_regular,
+    read_regular,
+)
 from recall_ls.core.sources.stretches import as_ranges, cut_points
 
 NOTE_SUFFIXES = (".md", ".markdown", ".txt")
@@ -46,6 +55,7 @@ SKIP_UNREADABLE = "unreadable"
 SKIP_SYMLINK_LOOP = "symlink loop"
 SKIP_DUPLICATE_FOLDER = "already read"
 SKIP_IGNORED = "ignored"
+SKIP_NOT_REGULAR = "not a regular file"  # a FIFO, socket or device named like a note: never opened
 
 _BINARY_SNIFF_BYTES = 8192
 _DIGEST_CHARS = 12
@@ -914,10 +924,16 @@ def read_file(path: Path, root: Path, options: ImportOptions | None = None) -> N
         return result
     try:
         st = path.stat()
+        if not is_regular(st):
+            result.skipped = SKIP_NOT_REGULAR
+            return result
         if st.st_size > options.max_file_bytes:
             result.skipped = too_large_reason(options.max_file_bytes)
             return result
-        raw = path.read_bytes()
+        raw = read_regular(path)
+    except NotARegularFile:
+        result.skipped = SKIP_NOT_REGULAR
+        return result
     except OSError as exc:
         result.skipped = SKIP_UNREADABLE
         result.problems.append(Problem(display, f"cannot read: {exc.strerror or exc}"))
@@ -951,13 +967,25 @@ def read(path: Path, options: ImportOptions | None = None) -> SourceReport:
     options = options or ImportOptions()
     path = Path(path).expanduser().absolute()
     report = SourceReport(str(path), "notes")
-    if path.is_file():
-        _collect(report, read_file(path, path.parent, options))
-    elif path.is_dir():
+    try:
+        folder = stat.S_ISDIR(path.stat().st_mode)
+    except FileNotFoundError:
+        report.error(str(path), "does not exist")
+        return report
+    except OSError as exc:
+        _unreadable(report, str(path), f"cannot read: {exc.strerror or exc}")
+        return report
+    if folder:
         _walk(path, options, report)
     else:
-        report.error(str(path), "does not exist")
+        _collect(report, read_file(path, path.parent, options))
     return report
+
+
+def _unreadable(report: SourceReport, path: str, message: str) -> None:
+    """A folder or file that could not be read: one skip, and one error saying why."""
+    report.skip(SKIP_UNREADABLE, path)
+    report.error(path, message)
 
 
 def _collect(report: SourceReport, note: NoteFile) -> None:
@@ -981,7 +1009,7 @@ def _walk(root: Path, options: ImportOptions, report: SourceReport) -> None:
             with os.scandir(folder) as scan:
                 entries = sorted(scan, key=lambda entry: entry.name)
         except OSError as exc:
-            report.error(folder, f"cannot list folder: {exc.strerror or exc}")
+            _unreadable(report, folder, f"cannot list folder: {exc.strerror or exc}")
             continue
         subfolders: list[tuple[str, tuple[str, ...]]] = []
         for entry in entries:
