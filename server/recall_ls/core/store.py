@@ -15,7 +15,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -179,28 +179,32 @@ class Store:
         files: Sequence[FileState] = (),
         only_paths: Iterable[str] | None = None,
         remove_missing: bool = True,
+        keep_paths: Sequence[str] = (),
     ) -> SyncResult:
         """Make the store hold exactly ``fragments`` for ``source`` (or for ``only_paths`` of it).
 
         Rows belong to the ``source`` given here, whatever the fragments say. With
         ``remove_missing=False`` (a source read with errors) nothing is removed: a truncated file
-        must not take what was stored from it.
+        must not take what was stored from it. ``keep_paths`` (files, or folders and all below them,
+        that could not be read this time) keep their rows; the rest of the source is made to match.
 
         Unchanged fragments keep their number; changed texts get a new one; fragments no longer
         produced are removed. One transaction.
         """
         with self._lock, self._transaction():
             if only_paths is None:
-                rows = self._db.execute("SELECT id, num, text_hash FROM fragments WHERE source = ?", (source,))
+                rows = self._db.execute("SELECT id, num, text_hash, path FROM fragments WHERE source = ?", (source,))
             else:
                 paths = list(only_paths)
                 rows = self._db.execute(
-                    f"SELECT id, num, text_hash FROM fragments WHERE source = ? AND path IN ({_marks(paths)})",
+                    f"SELECT id, num, text_hash, path FROM fragments WHERE source = ? AND path IN ({_marks(paths)})",
                     (source, *paths),
                 )
-            existing = {fid: (num, digest) for fid, num, digest in rows.fetchall()}
+            existing = {fid: (num, digest, path) for fid, num, digest, path in rows.fetchall()}
             wanted = {f.id: f for f in fragments}
-            removed = [existing[fid][0] for fid in existing.keys() - wanted.keys()] if remove_missing else []
+            kept = _under(keep_paths)
+            gone = existing.keys() - wanted.keys() if remove_missing else ()
+            removed = [existing[fid][0] for fid in gone if not kept(existing[fid][2])]
             added: list[int] = []
             updated = 0
             for fragment in wanted.values():
@@ -492,6 +496,13 @@ class _Transaction:
 
     def __exit__(self, exc_type: object, *_: object) -> None:
         self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _under(paths: Sequence[str]) -> Callable[[str | None], bool]:
+    """Whether a path is one of ``paths`` or inside one of them."""
+    exact = set(paths)
+    folders = tuple(p.rstrip("/") + "/" for p in paths)
+    return lambda path: path is not None and (path in exact or path.startswith(folders))
 
 
 def _marks(items: Sequence) -> str:

@@ -108,6 +108,10 @@ class SourceReport:
     errors: list[Problem] = field(default_factory=list)  # something was not read
     warnings: list[Problem] = field(default_factory=list)  # read, though not all as written
     files: list[FileState] = field(default_factory=list)
+    # Files and folders not read this time (unreadable, not UTF-8): what the store holds from them
+    # stays, and everything else is brought up to date (a deleted note leaves). None when the importer
+    # cannot tell which records its errors hid (a damaged archive file): nothing is removed then.
+    unread: list[str] | None = None
 
     def skip(self, reason: str, path: str | None = None) -> None:
         """Count something left out on purpose; a skipped file is also listed by name."""
@@ -117,3 +121,9 @@ class SourceReport:
 
     def error(self, path: str, message: str) -> None:
         self.errors.append(Problem(path, message))
+
+    def not_read(self, path: str) -> None:
+        """``path`` (a file or a folder) is there but was not read: what is stored from it stays."""
+        if self.unread is None:
+            self.unread = []
+        self.unread.append(path)

@@ -56,6 +56,9 @@ SKIP_SYMLINK_LOOP = "symlink loop"
 SKIP_DUPLICATE_FOLDER = "already read"
 SKIP_IGNORED = "ignored"
 SKIP_NOT_REGULAR = "not a regular file"  # a FIFO, socket or device named like a note: never opened
+SKIP_BROKEN_LINK = "broken link"  # a symlink to nothing: nothing to read, nothing lost
+# Skips of a note that is there but could not be read: what was stored from it is kept.
+_NOT_READ = frozenset({SKIP_UNREADABLE, SKIP_NOT_UTF8})
 
 _BINARY_SNIFF_BYTES = 8192
 _DIGEST_CHARS = 12
@@ -922,22 +925,10 @@ def read_file(path: Path, root: Path, options: ImportOptions | None = None) -> N
     if options.excluded(relative):
         result.skipped = SKIP_EXCLUDED
         return result
-    try:
-        st = path.stat()
-        if not is_regular(st):
-            result.skipped = SKIP_NOT_REGULAR
-            return result
-        if st.st_size > options.max_file_bytes:
-            result.skipped = too_large_reason(options.max_file_bytes)
-            return result
-        raw = read_regular(path)
-    except NotARegularFile:
-        result.skipped = SKIP_NOT_REGULAR
+    read = _read_bytes(path, options, result)
+    if read is None:
         return result
-    except OSError as exc:
-        result.skipped = SKIP_UNREADABLE
-        result.problems.append(Problem(display, f"cannot read: {exc.strerror or exc}"))
-        return result
+    raw, st = read
     if b"\0" in raw[:_BINARY_SNIFF_BYTES]:
         result.skipped = SKIP_BINARY
         return result
@@ -955,6 +946,27 @@ def read_file(path: Path, root: Path, options: ImportOptions | None = None) -> N
     return result
 
 
+def _read_bytes(path: Path, options: ImportOptions, result: NoteFile) -> tuple[bytes, os.stat_result] | None:
+    """The bytes of a note and its stat; None, with the reason in ``result``, when it is not read."""
+    try:
+        st = path.stat()
+        if not is_regular(st):
+            result.skipped = SKIP_NOT_REGULAR
+        elif st.st_size > options.max_file_bytes:
+            result.skipped = too_large_reason(options.max_file_bytes)
+        else:
+            return read_regular(path), st
+    except NotARegularFile:
+        result.skipped = SKIP_NOT_REGULAR
+    except OSError as exc:
+        if isinstance(exc, FileNotFoundError) and path.is_symlink():
+            result.skipped = SKIP_BROKEN_LINK
+        else:
+            result.skipped = SKIP_UNREADABLE
+            result.problems.append(Problem(result.path, f"cannot read: {exc.strerror or exc}"))
+    return None
+
+
 def _relative(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
@@ -966,7 +978,7 @@ def read(path: Path, options: ImportOptions | None = None) -> SourceReport:
     """Every fragment of the notes folder (walked recursively) or single note file at ``path``."""
     options = options or ImportOptions()
     path = Path(path).expanduser().absolute()
-    report = SourceReport(str(path), "notes")
+    report = SourceReport(str(path), "notes", unread=[])
     try:
         folder = stat.S_ISDIR(path.stat().st_mode)
     except FileNotFoundError:
@@ -986,11 +998,14 @@ def _unreadable(report: SourceReport, path: str, message: str) -> None:
     """A folder or file that could not be read: one skip, and one error saying why."""
     report.skip(SKIP_UNREADABLE, path)
     report.error(path, message)
+    report.not_read(path)
 
 
 def _collect(report: SourceReport, note: NoteFile) -> None:
     if note.skipped is not None:
         report.skip(note.skipped, note.path)
+    if note.skipped in _NOT_READ:
+        report.not_read(note.path)
     report.fragments.extend(note.fragments)
     report.errors.extend(note.problems)
     report.warnings.extend(note.warnings)
