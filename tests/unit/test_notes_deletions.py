@@ -12,7 +12,7 @@ from recall_ls.core.indexing import Indexer
 from recall_ls.core.sources import notes
 from recall_ls.core.sources.base import ImportOptions
 from recall_ls.core.store import Store
-from tests.helpers import HashingEmbedder
+from tests.helpers import HashingEmbedder, refuse
 
 
 @pytest.fixture
@@ -69,15 +69,8 @@ def test_a_dangling_symlink_is_a_skip_not_an_error(indexer, folder):
 
 def test_a_deleted_note_leaves_beside_an_unreadable_file_that_keeps_its_fragments(indexer, folder, monkeypatch):
     index(indexer, folder)
-    real_read = notes.read_regular
     locked = str(folder / "garden.md")
-
-    def read_regular(path):
-        if str(path) == locked:
-            raise PermissionError(13, "Permission denied")
-        return real_read(path)
-
-    monkeypatch.setattr(notes, "read_regular", read_regular)
+    refuse(monkeypatch, notes, "read_regular", locked)
     (folder / "diary.md").unlink()
     (summary,) = index(indexer, folder)
     assert summary.errors == [f"{locked}: cannot read: Permission denied"]
@@ -86,15 +79,7 @@ def test_a_deleted_note_leaves_beside_an_unreadable_file_that_keeps_its_fragment
 
 def test_an_unlistable_folder_keeps_its_notes_and_a_deletion_beside_it_applies(indexer, folder, monkeypatch):
     index(indexer, folder)
-    real_scandir = os.scandir
-    locked = str(folder / "journal")
-
-    def scandir(path):
-        if str(path) == locked:
-            raise PermissionError(13, "Permission denied")
-        return real_scandir(path)
-
-    monkeypatch.setattr(notes.os, "scandir", scandir)
+    refuse(monkeypatch, notes.os, "scandir", folder / "journal")
     (folder / "diary.md").unlink()
     index(indexer, folder)
     assert stored_paths(indexer) == {"garden.md", "walks.md"}

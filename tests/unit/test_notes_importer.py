@@ -13,6 +13,7 @@ from recall_ls.core.fragments import Kind
 from recall_ls.core.sources import notes
 from recall_ls.core.sources.base import ImportOptions
 from recall_ls.core.sources.notes import Block, block_at_line, fragments_from_text, parse_front_matter, split_blocks
+from tests.helpers import refuse
 
 VAULT = Path(__file__).resolve().parents[1] / "fixtures" / "notes" / "vault"
 TRIP = "Journal/2024 trip ✈️ notes.md"
@@ -419,15 +420,8 @@ def test_too_large_reason_groups_by_limit():
 
 
 def test_unlistable_folder_is_an_error_and_the_walk_goes_on(messy_vault: Path, monkeypatch):
-    real_scandir = os.scandir
     locked = str(messy_vault / "Journal")
-
-    def scandir(path):
-        if str(path) == locked:
-            raise PermissionError(13, "Permission denied")
-        return real_scandir(path)
-
-    monkeypatch.setattr(notes.os, "scandir", scandir)
+    refuse(monkeypatch, notes.os, "scandir", locked)
     report = notes.read(messy_vault)
     assert [(e.path, e.message) for e in report.errors if "folder" in e.message] == [
         (locked, "cannot list folder: Permission denied")
