@@ -25,6 +25,7 @@ import numpy as np
 
 from recall_ls.core.failpoints import failpoint
 from recall_ls.core.fragments import Fragment
+from recall_ls.core.paths import ensure_private_dir
 from recall_ls.core.sources.base import FileState
 
 SCHEMA_VERSION = 1
@@ -579,9 +580,3 @@ def _rebuild_damaged(index_dir: Path, damage: str) -> tuple[Store, list[str]]:
     message = (f"{index_dir / DB_NAME}: the index store was damaged ({damage}); it was moved to {aside.name} "
                f"and is rebuilt from your sources ({kept} embeddings could be kept)")
     return store, [message]
-
-
-def ensure_private_dir(path: Path) -> None:
-    """Create ``path`` readable only by the user (past writing may include private notes)."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(path, 0o700)
