@@ -181,11 +181,12 @@ def read(path: Path, options: ImportOptions | None = None) -> SourceReport:
         from recall_ls.core.sources import notes as importer
     try:
         return importer.read(path, options)
-    except OSError as exc:
+    except (OSError, MemoryError) as exc:
         # Importers report what they cannot read file by file; this is the net under them, so that
-        # one source never ends the run (nor is blamed on the index folder).
+        # one source never ends the run (nor is blamed on the index folder) and the next is read.
         report = SourceReport(str(path), kind)
-        report.error(str(path), f"cannot read: {exc.strerror or exc}")
+        reason = "not enough memory" if isinstance(exc, MemoryError) else exc.strerror or exc
+        report.error(str(path), f"cannot read: {reason}")
         return report
 
 

@@ -55,6 +55,15 @@ def is_excluded(relative_path: str, globs: tuple[str, ...] | list[str]) -> bool:
     return False
 
 
+def too_large_reason(limit: int) -> str:
+    """Skip reason for files over ``limit`` bytes; the same text for every file of a run."""
+    if limit >= 1_000_000:
+        return f"larger than {limit / 1_000_000:.1f} MB"
+    if limit >= 1_000:
+        return f"larger than {limit / 1_000:.0f} KB"
+    return f"larger than {limit} bytes"
+
+
 class NotARegularFile(OSError):
     """A FIFO, socket or device where a file was expected: never read (a FIFO would block forever)."""
 

@@ -40,6 +40,7 @@ from recall_ls.core.sources.base import (
     SourceReport,
     is_regular,
     read_regular,
+    too_large_reason,
 )
 from recall_ls.core.sources.stretches import as_ranges, cut_points
 
@@ -62,15 +63,6 @@ _NOT_READ = frozenset({SKIP_UNREADABLE, SKIP_NOT_UTF8})
 
 _BINARY_SNIFF_BYTES = 8192
 _DIGEST_CHARS = 12
-
-
-def too_large_reason(limit: int) -> str:
-    """Skip reason for files over ``limit`` bytes; the same text for every file of a run."""
-    if limit >= 1_000_000:
-        return f"larger than {limit / 1_000_000:.1f} MB"
-    if limit >= 1_000:
-        return f"larger than {limit / 1_000:.0f} KB"
-    return f"larger than {limit} bytes"
 
 
 # --------------------------------------------------------------------------------------------
