@@ -147,13 +147,7 @@ return function(t)
   -- Running the lens opens the panel with its items, without asking the server again.
   vim.api.nvim_win_set_cursor(0, { lens_row, 0 })
   vim.lsp.codelens.run()
-  local panel = t.wait('the panel opened by the lens command', function()
-    for _, b in ipairs(vim.api.nvim_list_bufs()) do
-      if vim.api.nvim_buf_is_loaded(b) and vim.bo[b].filetype == 'recall' then
-        return b
-      end
-    end
-  end)
+  local panel = t.panel_buffer('the panel opened by the lens command')
   t.wait('the lens items in the panel', function()
     return t.text(panel):find('A good error message says', 1, true)
   end)

@@ -9,13 +9,7 @@ return function(t)
   local client = t.ready(buf)
 
   vim.cmd('Recall panel')
-  local panel_buf = t.wait('the panel buffer', function()
-    for _, b in ipairs(vim.api.nvim_list_bufs()) do
-      if vim.api.nvim_buf_is_loaded(b) and vim.bo[b].filetype == 'recall' then
-        return b
-      end
-    end
-  end)
+  local panel_buf = t.panel_buffer()
   local panel_win = vim.fn.bufwinid(panel_buf)
   t.expect(vim.api.nvim_get_current_win() == writing, 'the panel took the focus')
   t.expect(vim.bo[panel_buf].buftype == 'nofile', 'the panel is not a scratch buffer')

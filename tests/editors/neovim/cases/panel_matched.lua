@@ -38,13 +38,7 @@ return function(t)
   }
   local meaning_only = vim.tbl_extend('force', note, { id = 'note:2', matched = {} })
   panel.show({ uri = vim.uri_from_bufnr(buf), range = nil, items = { tweet, note, meaning_only } })
-  local panel_buf = t.wait('the panel buffer', function()
-    for _, b in ipairs(vim.api.nvim_list_bufs()) do
-      if vim.api.nvim_buf_is_loaded(b) and vim.bo[b].filetype == 'recall' then
-        return b
-      end
-    end
-  end)
+  local panel_buf = t.panel_buffer()
 
   local lines = vim.api.nvim_buf_get_lines(panel_buf, 0, -1, false)
   t.log('panel:\n%s', table.concat(lines, '\n'))
