@@ -106,6 +106,11 @@ def _add_cjk(out: list[Term], run: str, start: int, tail: bool) -> None:
         out.append(Term(folded[i : i + 2], start + i, start + min(i + 2, len(folded))))
 
 
+def is_cjk(word: str) -> bool:
+    """Holds Chinese, Japanese or Korean characters (words not set apart by spaces)."""
+    return bool(_CJK_RUN.search(word))
+
+
 def fold(word: str) -> str:
     """Accents and case away: ``Café`` and ``CAFE`` are ``cafe``; ``Straße`` is ``strasse``."""
     if word.isascii():

@@ -334,6 +334,11 @@ class Store:
         with self._lock:
             return self._db.execute("SELECT count(*) FROM fragments").fetchone()[0]
 
+    def count_texts(self) -> int:
+        """Distinct texts: what the model embeds (a text in two sources is embedded once)."""
+        with self._lock:
+            return self._db.execute("SELECT count(DISTINCT text_hash) FROM fragments").fetchone()[0]
+
     def fragments_by_num(self, nums: Sequence[int]) -> dict[int, Fragment]:
         found: dict[int, Fragment] = {}
         with self._lock:
