@@ -20,7 +20,8 @@ return function(t)
   t.keys('K')
   local hover = t.wait('a hover float with the error-message tweet', function()
     for _, float in ipairs(t.floats()) do
-      if t.text(float):find('A good error message says', 1, true) then
+      -- The server bolds the matched words (`**message**`); the float keeps the Markdown.
+      if t.text(float):gsub('%*%*', ''):find('A good error message says', 1, true) then
         return float
       end
     end
