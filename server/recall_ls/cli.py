@@ -128,12 +128,12 @@ def _cmd_search(args: argparse.Namespace) -> int:
     filters = _filters(args)
     if args.batch:
         for line in _read_lines(args.batch):
-            hits = session.engine.search(line, args.k, args.min_score, filters)
+            hits = session.engine.search(line, args.k, args.min_score, filters, ranking=args.ranking)
             print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False), flush=True)
         return EXIT_OK
     if not args.text:
         raise _ReportedError("search needs TEXT or --batch FILE")
-    hits = session.engine.search(" ".join(args.text), args.k, args.min_score, filters)
+    hits = session.engine.search(" ".join(args.text), args.k, args.min_score, filters, ranking=args.ranking)
     _print_hits(hits, args.json)
     return EXIT_OK
 
@@ -164,7 +164,7 @@ def _cmd_related(args: argparse.Namespace) -> int:
             exclude = Exclusions(path=str(path.absolute()), lines=(block.line_start, block.line_end))
         if len(args.targets) > 1 and not args.json:
             print(f"== {target}")
-        _print_hits(session.engine.related(text, args.k, args.min_score, filters, exclude), args.json)
+        _print_hits(session.engine.related(text, args.k, args.min_score, filters, exclude, args.ranking), args.json)
     return EXIT_FAILED if failed else EXIT_OK
 
 
@@ -259,11 +259,15 @@ def _warn(problems: list[str]) -> None:
 
 
 def _ready_session(args: argparse.Namespace):
+    """A session that can answer ``args.ranking``. The model (seconds to import) is loaded only when
+    meaning can help: not for keyword ranking, nor while nothing is embedded yet."""
     from recall_ls.core.embed import ModelError
 
     session = _session(args)
     if session.store.count_fragments() == 0:
         raise _ReportedError(f"the index in {session.store.index_dir} is empty: run `recall-ls index PATH...` first")
+    if args.ranking == "keyword" or session.store.count_embeddings(session.embedder.key) == 0:
+        return session
     try:
         session.ready()
     except ModelError as exc:
@@ -399,7 +403,7 @@ class _ProgressLine:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from recall_ls.core.defaults import DEFAULT_MIN_SCORE, DEFAULT_TOP_K
+    from recall_ls.core.defaults import DEFAULT_MIN_SCORE, DEFAULT_RANKING, DEFAULT_TOP_K, RANKINGS
     from recall_ls.core.sources.base import DEFAULT_MAX_FILE_BYTES
 
     parser = argparse.ArgumentParser(prog="recall-ls", description="Recall: your past writing, while you write.")
@@ -423,7 +427,9 @@ def _parser() -> argparse.ArgumentParser:
 
     def query_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("-k", type=int, default=DEFAULT_TOP_K, help=f"how many results (default {DEFAULT_TOP_K})")
-        p.add_argument("--min-score", type=float, default=DEFAULT_MIN_SCORE, help="drop results below this cosine")
+        p.add_argument("--min-score", type=float, default=DEFAULT_MIN_SCORE, help="drop results below this score")
+        p.add_argument("--ranking", choices=RANKINGS, default=DEFAULT_RANKING,
+                       help="hybrid: words and meaning fused (default); semantic: meaning only; keyword: words only")
         p.add_argument("--kind", action="append", choices=["tweet", "mastodon", "note", "like"], help="only this kind")
         p.add_argument("--since", help="only from this date on (YYYY, YYYY-MM or YYYY-MM-DD)")
         p.add_argument("--until", help="only up to this date (inclusive)")
@@ -444,7 +450,7 @@ def _parser() -> argparse.ArgumentParser:
     import_options(p)
     p.set_defaults(run=_cmd_index)
 
-    p = commands.add_parser("search", help="search past writing by meaning")
+    p = commands.add_parser("search", help="search past writing by words and meaning")
     p.add_argument("text", nargs="*", metavar="TEXT")
     p.add_argument("--batch", metavar="FILE", help="one query per line (- for stdin); one JSON list per line out")
     index_options(p)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from recall_ls.core.failpoints import hold
 from recall_ls.core.fragments import text_hash
 
 log = logging.getLogger(__name__)
@@ -182,6 +183,7 @@ class Embedder:
         with self._load_lock:
             if self._model is not None:
                 return
+            hold("model-load")
             # Never reach the network: the bundled or cached files are all there is.
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

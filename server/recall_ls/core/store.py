@@ -12,6 +12,7 @@ fragment. A fragment whose text changes gets a new ``num``.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import threading
@@ -23,10 +24,13 @@ from urllib.parse import quote
 
 import numpy as np
 
+from recall_ls.core import keywords
 from recall_ls.core.failpoints import failpoint
 from recall_ls.core.fragments import Fragment
 from recall_ls.core.paths import ensure_private_dir
 from recall_ls.core.sources.base import FileState
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 DB_NAME = "recall.sqlite3"
@@ -123,6 +127,9 @@ class Store:
         self.path = self.index_dir / DB_NAME
         self.read_only = read_only
         self._lock = threading.RLock()
+        # Why the keyword table was rebuilt on open ("missing" for an index made before it), or None.
+        self.keywords_rebuilt: str | None = None
+        self._frequencies = keywords.Frequencies()
         try:
             if read_only:
                 # immutable: no -shm or -wal files are created, so a read-only folder still opens.
@@ -134,6 +141,7 @@ class Store:
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("PRAGMA synchronous=NORMAL")
                 self._db.executescript(_SCHEMA)
+                self.keywords_rebuilt = self._check_keywords()
             # Queries read a few rows by number at random: keep pages mapped and cached.
             self._db.execute("PRAGMA mmap_size=268435456")
             self._db.execute("PRAGMA cache_size=-32768")
@@ -158,6 +166,15 @@ class Store:
                 f"{self.path}: store schema version {row[0]}, this Recall reads version {SCHEMA_VERSION}; "
                 "move the index folder away to rebuild it"
             )
+
+    def _check_keywords(self) -> str | None:
+        """Rebuild the keyword table from the fragments when it is missing, damaged or out of step."""
+        problem = keywords.problem(self._db)
+        if problem is not None:
+            with self._transaction():
+                count = keywords.rebuild(self._db)
+            log.info("%s: keyword table %s; rebuilt from %d fragments", self.path, problem, count)
+        return problem
 
     def get_meta(self, key: str) -> str | None:
         with self._lock:
@@ -272,6 +289,7 @@ class Store:
             (f.id, source, f.kind, f.path, f.line_start, f.line_end, f.url, f.created_at, f.title,
              f.text, f.text_hash, _dump_meta(f.meta)),
         )
+        keywords.add(self._db, cursor.lastrowid, f.text)  # same transaction: complete once the source is read
         return cursor.lastrowid
 
     def _update_fields(self, num: int, source: str, f: Fragment) -> None:
@@ -286,10 +304,45 @@ class Store:
     def _delete_nums(self, nums: Sequence[int]) -> None:
         for chunk in _chunks(nums, 500):
             self._db.execute(f"DELETE FROM fragments WHERE num IN ({_marks(chunk)})", chunk)
+            keywords.remove(self._db, chunk)
+
+    # -- keywords ---------------------------------------------------------------------------------
+
+    def keyword_query(self, text: str) -> keywords.KeywordQuery:
+        """The rare keys of ``text`` to search for (none when the keyword table cannot be read)."""
+        try:
+            with self._lock:
+                return keywords.plan(self._db, text, self._frequencies)
+        except sqlite3.DatabaseError as exc:
+            log.warning("%s: keyword search unavailable: %s", self.path, exc)
+            return keywords.NO_KEYWORDS
+
+    def keyword_search(self, query: keywords.KeywordQuery, limit: int) -> list[tuple[int, float]]:
+        """(fragment number, BM25 score) of the best keyword matches, best first."""
+        try:
+            with self._lock:
+                return keywords.search(self._db, query, limit)
+        except sqlite3.DatabaseError as exc:
+            log.warning("%s: keyword search failed: %s", self.path, exc)
+            return []
+
+    def keyword_keys(self, nums: Sequence[int]) -> dict[int, str]:
+        """The keyword table's keys of these fragments (space-separated)."""
+        try:
+            with self._lock:
+                return keywords.keys_of(self._db, list(nums))
+        except sqlite3.DatabaseError as exc:
+            log.warning("%s: keyword table unreadable: %s", self.path, exc)
+            return {}
 
     def count_fragments(self) -> int:
         with self._lock:
             return self._db.execute("SELECT count(*) FROM fragments").fetchone()[0]
+
+    def count_texts(self) -> int:
+        """Distinct texts: what the model embeds (a text in two sources is embedded once)."""
+        with self._lock:
+            return self._db.execute("SELECT count(DISTINCT text_hash) FROM fragments").fetchone()[0]
 
     def fragments_by_num(self, nums: Sequence[int]) -> dict[int, Fragment]:
         found: dict[int, Fragment] = {}

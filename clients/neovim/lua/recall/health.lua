@@ -124,6 +124,9 @@ local function check_running(client)
   else
     health.info(words)
   end
+  for _, line in ipairs(recall_status.tier_lines(status.tiers)) do
+    health.info(line)
+  end
   if type(status.model) == 'table' then
     health.ok(('model %s (%s)'):format(status.model.name, status.model.loaded and 'loaded' or 'not loaded yet'))
   end
