@@ -51,3 +51,16 @@ class HashingEmbedder:
 def fragment(fid: str, text: str, *, kind: str = Kind.TWEET, source: str = "/src", path: str = "/src/tweets.js",
              created_at: str | None = "2024-01-01T00:00:00+00:00", line: int | None = None, **meta) -> Fragment:
     return Fragment(fid, kind, text, source, path, line, line, None, created_at, None, meta)
+
+
+def refuse(monkeypatch, owner, name: str, path) -> None:
+    """Make ``owner.<name>(path)`` raise PermissionError for this one path, as a file or folder
+    without permissions would (tests run as root, whom chmod does not stop)."""
+    real = getattr(owner, name)
+
+    def guarded(target, *args, **kwargs):
+        if str(target) == str(path):
+            raise PermissionError(13, "Permission denied")
+        return real(target, *args, **kwargs)
+
+    monkeypatch.setattr(owner, name, guarded)

@@ -1,7 +1,8 @@
-"""``recall-ls``: scan, index, search, related, doctor, and serve (the language server).
+"""``recall-ls``: scan, index, search, related, doctor, prune, and serve (the language server).
 
 Other tools rely on these names, flags and JSON shapes. Exit codes: 0 all went well, 1 something
-failed (a source with errors, a missing model), 2 the command line was wrong.
+failed (a source with errors, a missing model), 2 the command line was wrong. Warnings (a file read,
+though not all of it as written) never change the exit code.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
                     "skipped": sum(r.skipped.values()),
                     "skipped_reasons": dict(r.skipped),
                     "errors": [str(e) for e in r.errors],
+                    "warnings": [str(w) for w in r.warnings],
                 }
                 for r in reports
             ],
@@ -80,7 +82,9 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     else:
         for r in reports:
             print(f"{r.path}\n  kind: {r.kind}\n  fragments: {len(r.fragments)}")
-            _print_skips_and_errors(dict(r.skipped), [str(p) for p in r.skipped_files], [str(e) for e in r.errors])
+            _print_skips_and_errors(
+                dict(r.skipped), [str(p) for p in r.skipped_files], [str(e) for e in r.errors], [str(w) for w in r.warnings]
+            )
         print(f"total fragments: {sum(len(r.fragments) for r in reports)}")
     return EXIT_FAILED if any(r.errors for r in reports) else EXIT_OK
 
@@ -111,7 +115,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
     else:
         for s in summaries:
             print(f"{s.path}\n  kind: {s.kind}\n  fragments: {s.fragments} (+{s.added} new, {s.updated} changed, -{s.removed} gone)")
-            _print_skips_and_errors(s.skipped, s.skipped_files, s.errors)
+            _print_skips_and_errors(s.skipped, s.skipped_files, s.errors, s.warnings)
         print(
             f"index: {total} fragments, {result.embedded} newly embedded, in {session.store.index_dir}"
             f" ({time.monotonic() - started:.1f}s)"
@@ -124,12 +128,12 @@ def _cmd_search(args: argparse.Namespace) -> int:
     filters = _filters(args)
     if args.batch:
         for line in _read_lines(args.batch):
-            hits = session.engine.search(line, args.k, args.min_score, filters)
+            hits = session.engine.search(line, args.k, args.min_score, filters, ranking=args.ranking)
             print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False), flush=True)
         return EXIT_OK
     if not args.text:
         raise _ReportedError("search needs TEXT or --batch FILE")
-    hits = session.engine.search(" ".join(args.text), args.k, args.min_score, filters)
+    hits = session.engine.search(" ".join(args.text), args.k, args.min_score, filters, ranking=args.ranking)
     _print_hits(hits, args.json)
     return EXIT_OK
 
@@ -160,7 +164,7 @@ def _cmd_related(args: argparse.Namespace) -> int:
             exclude = Exclusions(path=str(path.absolute()), lines=(block.line_start, block.line_end))
         if len(args.targets) > 1 and not args.json:
             print(f"== {target}")
-        _print_hits(session.engine.related(text, args.k, args.min_score, filters, exclude), args.json)
+        _print_hits(session.engine.related(text, args.k, args.min_score, filters, exclude, args.ranking), args.json)
     return EXIT_FAILED if failed else EXIT_OK
 
 
@@ -173,6 +177,33 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
     else:
         _print_tree(report)
     return EXIT_OK if report["ok"] else EXIT_FAILED
+
+
+def _cmd_prune(args: argparse.Namespace) -> int:
+    from recall_ls.core.embed import Embedder, ModelError, resolve_model
+    from recall_ls.core.prune import prune_other_models
+    from recall_ls.core.store import DB_NAME, Store, StoreError
+
+    index_dir = _index_dir(args)
+    if not (index_dir / DB_NAME).is_file():
+        raise _ReportedError(f"no index in {index_dir}: nothing to prune")
+    try:
+        keep = Embedder(resolve_model(args.model), args.device).key  # the weights' checksum: no model load
+        store = Store(index_dir)
+    except (ModelError, StoreError) as exc:
+        raise _ReportedError(str(exc)) from exc
+    try:
+        pruned = prune_other_models(store, keep, dry_run=args.dry_run)
+    finally:
+        store.close()
+    verb = "would remove" if args.dry_run else "removed"
+    for model, count in pruned.models.items():
+        print(f"{verb} {count} vectors of {model}")
+    for folder in pruned.folders:
+        print(f"{verb} {folder}")
+    if not pruned.models and not pruned.folders:
+        print(f"nothing to prune: every vector in {index_dir} is of {keep}")
+    return EXIT_OK
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -228,11 +259,15 @@ def _warn(problems: list[str]) -> None:
 
 
 def _ready_session(args: argparse.Namespace):
+    """A session that can answer ``args.ranking``. The model (seconds to import) is loaded only when
+    meaning can help: not for keyword ranking, nor while nothing is embedded yet."""
     from recall_ls.core.embed import ModelError
 
     session = _session(args)
     if session.store.count_fragments() == 0:
         raise _ReportedError(f"the index in {session.store.index_dir} is empty: run `recall-ls index PATH...` first")
+    if args.ranking == "keyword" or session.store.count_embeddings(session.embedder.key) == 0:
+        return session
     try:
         session.ready()
     except ModelError as exc:
@@ -296,13 +331,18 @@ def _print_hits(hits: list, as_json: bool) -> None:
         print(f"{'':26}{f.url or f.location}")
 
 
-def _print_skips_and_errors(skipped: dict, skipped_files: list[str], errors: list[str]) -> None:
+def _print_skips_and_errors(skipped: dict, skipped_files: list[str], errors: list[str], warnings: list[str]) -> None:
     if skipped:
         print("  skipped: " + ", ".join(f"{n} {reason}" for reason, n in sorted(skipped.items())))
     for line in skipped_files[:20]:
         print(f"    {line}")
     if len(skipped_files) > 20:
         print(f"    ... and {len(skipped_files) - 20} more")
+    # Warnings were read (not all as written) and never change the exit code; errors were not read.
+    for line in warnings[:20]:
+        print(f"  warning: {line}")
+    if len(warnings) > 20:
+        print(f"    ... and {len(warnings) - 20} more warnings")
     for line in errors:
         print(f"  error: {line}")
 
@@ -363,7 +403,7 @@ class _ProgressLine:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from recall_ls.core.defaults import DEFAULT_MIN_SCORE, DEFAULT_TOP_K
+    from recall_ls.core.defaults import DEFAULT_MIN_SCORE, DEFAULT_RANKING, DEFAULT_TOP_K, RANKINGS
     from recall_ls.core.sources.base import DEFAULT_MAX_FILE_BYTES
 
     parser = argparse.ArgumentParser(prog="recall-ls", description="Recall: your past writing, while you write.")
@@ -387,7 +427,9 @@ def _parser() -> argparse.ArgumentParser:
 
     def query_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("-k", type=int, default=DEFAULT_TOP_K, help=f"how many results (default {DEFAULT_TOP_K})")
-        p.add_argument("--min-score", type=float, default=DEFAULT_MIN_SCORE, help="drop results below this cosine")
+        p.add_argument("--min-score", type=float, default=DEFAULT_MIN_SCORE, help="drop results below this score")
+        p.add_argument("--ranking", choices=RANKINGS, default=DEFAULT_RANKING,
+                       help="hybrid: words and meaning fused (default); semantic: meaning only; keyword: words only")
         p.add_argument("--kind", action="append", choices=["tweet", "mastodon", "note", "like"], help="only this kind")
         p.add_argument("--since", help="only from this date on (YYYY, YYYY-MM or YYYY-MM-DD)")
         p.add_argument("--until", help="only up to this date (inclusive)")
@@ -408,7 +450,7 @@ def _parser() -> argparse.ArgumentParser:
     import_options(p)
     p.set_defaults(run=_cmd_index)
 
-    p = commands.add_parser("search", help="search past writing by meaning")
+    p = commands.add_parser("search", help="search past writing by words and meaning")
     p.add_argument("text", nargs="*", metavar="TEXT")
     p.add_argument("--batch", metavar="FILE", help="one query per line (- for stdin); one JSON list per line out")
     index_options(p)
@@ -425,6 +467,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     index_options(p)
     p.set_defaults(run=_cmd_doctor)
+
+    p = commands.add_parser("prune", help="remove the vectors and search index of models no longer used")
+    p.add_argument("--dry-run", action="store_true", help="say what would go, remove nothing")
+    index_options(p)
+    p.set_defaults(run=_cmd_prune)
 
     p = commands.add_parser("serve", help="run the language server (stdio by default)")
     p.add_argument("--tcp", action="store_true", help="listen on TCP instead of stdio")

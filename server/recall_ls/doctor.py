@@ -15,7 +15,7 @@ from pathlib import Path
 from recall_ls import __version__
 from recall_ls.core.embed import Embedder, ModelError, describe, resolve_model
 from recall_ls.core.index import AnnFiles
-from recall_ls.core.indexing import model_folder_name
+from recall_ls.core.indexing import ann_folder
 from recall_ls.core.store import DB_NAME, SCHEMA_VERSION, Store, StoreError, damage_before_open
 
 
@@ -57,6 +57,8 @@ def _source_report(source: dict) -> dict:
         report["skipped_files"] = last["skipped_files"][:50]
     if last.get("errors"):
         report["errors"] = last["errors"]
+    if last.get("warnings"):
+        report["warnings"] = last["warnings"]
     return report
 
 
@@ -123,7 +125,10 @@ def _index_report(index_dir: Path, embedder: Embedder | None, problems: list[str
             report["model_key"] = key
             report["embedded"] = store.count_embeddings(key)
             report["waiting_for_embedding"] = store.count_missing_embeddings(key)
-            report["search_index"] = _search_index_report(index_dir / "ann" / model_folder_name(key), problems)
+            others = {model: n for model, n in store.embedding_models().items() if model != key}
+            if others:
+                report["other_models"] = others | {"hint": "vectors of models no longer used: `recall-ls prune` removes them"}
+            report["search_index"] = _search_index_report(ann_folder(index_dir, key), problems)
         return report
     finally:
         store.close()

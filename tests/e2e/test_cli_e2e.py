@@ -124,3 +124,14 @@ def test_a_paraphrase_of_a_real_tweet_is_in_the_top_3(tmp_path):
     recall("index", str(archive), "--index-dir", str(index_dir), "-q")
     hits = search(index_dir, "put noopener on links that open in a new tab", "-k", "3")
     assert any("noopener" in h["text"] for h in hits), [h["text"][:80] for h in hits]
+
+
+def test_scan_of_a_vault_whose_front_matter_is_not_strict_yaml_exits_0_with_warnings(tmp_path):
+    (tmp_path / "vision.md").write_text("---\ntitle: 10 Year Vision: Write of Passage\n---\nTen years from now.\n")
+    (tmp_path / "plain.md").write_text("Nothing special here.\n")
+    result = recall("scan", str(tmp_path), check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "warning: " in result.stdout and "vision.md: front matter read line by line" in result.stdout
+    assert "error:" not in result.stdout
+    payload = json.loads(recall("scan", str(tmp_path), "--json").stdout)
+    assert payload["sources"][0]["errors"] == [] and len(payload["sources"][0]["warnings"]) == 1

@@ -101,6 +101,8 @@ async def test_completion_inserts_the_tweet_text(client: LanguageClient):
     # The edit replaces the typed word and the filter text starts with it, so editors keep the item.
     assert item.text_edit.range.start.character == len(text) - len("expla")
     assert item.filter_text.startswith("expla")
+    # Eglot 1.9 matches the typed word against insertText (never inserted: the textEdit is).
+    assert item.insert_text.startswith("expla ")
     resolved = await client.completion_item_resolve_async(item)
     assert "good error message" in resolved.documentation.value
 

@@ -13,6 +13,7 @@ from recall_ls.core.fragments import Kind
 from recall_ls.core.sources import notes
 from recall_ls.core.sources.base import ImportOptions
 from recall_ls.core.sources.notes import Block, block_at_line, fragments_from_text, parse_front_matter, split_blocks
+from tests.helpers import refuse
 
 VAULT = Path(__file__).resolve().parents[1] / "fixtures" / "notes" / "vault"
 TRIP = "Journal/2024 trip ✈️ notes.md"
@@ -195,14 +196,58 @@ def test_front_matter_variants():
 
 def test_front_matter_errors_are_problems_not_failures():
     problems: list[str] = []
-    assert parse_front_matter("---\ntitle: [unclosed\n---\nbody\n", problems) == ({}, 4)
-    assert problems == ["front matter ignored: invalid YAML at line 3: did not find expected ',' or ']'"]
+    assert parse_front_matter("---\ntitle: [unclosed\n---\nbody\n", problems) == ({"title": "[unclosed"}, 4)
+    assert problems == ["front matter read line by line: invalid YAML at line 3: did not find expected ',' or ']'"]
+    problems.clear()
+    assert parse_front_matter("---\n[unclosed\n---\nbody\n", problems) == ({}, 4)
+    assert problems[0].startswith("front matter ignored: invalid YAML")
     problems.clear()
     assert parse_front_matter("---\n- just\n- a list\n---\n", problems) == ({}, 5)
     assert problems == ["front matter ignored: not a mapping of keys to values"]
     problems.clear()
     assert parse_front_matter("+++\ntitle = \n+++\n", problems)[0] == {}
     assert len(problems) == 1
+
+
+# Shapes from a real Obsidian vault that strict YAML rejects but every note app reads.
+LENIENT_FRONT_MATTER = """---
+title: 10 Year Vision: Write of Passage
+alias: {{title}}
+type: [[Reference Note]] for later
+created: 2021-03-04
+tags:
+  - vision
+  - "writing"
+---
+Where I want to be in ten years.
+"""
+
+
+def test_front_matter_that_strict_yaml_rejects_is_read_as_note_apps_read_it():
+    problems: list[str] = []
+    front, body = parse_front_matter(LENIENT_FRONT_MATTER, problems)
+    assert front == {
+        "title": "10 Year Vision: Write of Passage",
+        "alias": "{{title}}",
+        "type": "[[Reference Note]] for later",
+        "created": "2021-03-04",
+        "tags": ["vision", "writing"],
+    }
+    assert body == 10
+    assert len(problems) == 1 and problems[0].startswith("front matter read line by line: invalid YAML at line 2")
+    (fragment,), warnings = fragments_from_text(LENIENT_FRONT_MATTER, "/v/vision.md", "/v", "vision.md")
+    assert fragment.title == "10 Year Vision: Write of Passage"
+    assert fragment.created_at == "2021-03-04T00:00:00+00:00"
+    assert fragment.meta["tags"] == ["vision", "writing"]
+    assert warnings == problems
+
+
+def test_a_note_with_lenient_front_matter_is_a_warning_not_an_error(tmp_path):
+    (tmp_path / "vision.md").write_text(LENIENT_FRONT_MATTER, encoding="utf-8")
+    report = notes.read(tmp_path)
+    assert report.errors == []
+    assert [Path(w.path).name for w in report.warnings] == ["vision.md"]
+    assert len(report.fragments) == 1
 
 
 @pytest.mark.parametrize(
@@ -290,8 +335,9 @@ def test_read_fixture_vault():
                            "Reference/toml note.markdown"])
     assert report.skipped == {"excluded": 1}
     assert [Path(p.path).name for p in report.skipped_files] == ["secret.md"]
-    assert [(Path(e.path).name, e.message) for e in report.errors] == [
-        ("broken yaml.md", "front matter ignored: invalid YAML at line 3: did not find expected ',' or ']'")
+    assert report.errors == []
+    assert [(Path(w.path).name, w.message) for w in report.warnings] == [
+        ("broken yaml.md", "front matter read line by line: invalid YAML at line 3: did not find expected ',' or ']'")
     ]
     by_file: dict[str, list] = {}
     for fragment in report.fragments:
@@ -374,15 +420,8 @@ def test_too_large_reason_groups_by_limit():
 
 
 def test_unlistable_folder_is_an_error_and_the_walk_goes_on(messy_vault: Path, monkeypatch):
-    real_scandir = os.scandir
     locked = str(messy_vault / "Journal")
-
-    def scandir(path):
-        if str(path) == locked:
-            raise PermissionError(13, "Permission denied")
-        return real_scandir(path)
-
-    monkeypatch.setattr(notes.os, "scandir", scandir)
+    refuse(monkeypatch, notes.os, "scandir", locked)
     report = notes.read(messy_vault)
     assert [(e.path, e.message) for e in report.errors if "folder" in e.message] == [
         (locked, "cannot list folder: Permission denied")

@@ -3,7 +3,8 @@
 --- Recall (`recall-ls`): your own past writing (tweets, posts, notes) related to the paragraph you
 --- are writing, as hover, completion, code lenses and a side panel (`:Recall panel`).
 ---
---- Install the server with `pip install recall-ls`, then, on Neovim 0.11+:
+--- Install the server (`recall-ls`, built from the Recall repository: see Install in its README), then,
+--- on Neovim 0.11+:
 ---
 --- ```lua
 --- vim.lsp.enable('recall')

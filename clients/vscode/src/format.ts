@@ -3,7 +3,7 @@
  * bar text and the status report. Pure: no `vscode` import.
  */
 
-import { InsertFormat, Item, Status, StatusReport } from './protocol';
+import { InsertFormat, Item, Status, StatusReport, Tiers } from './protocol';
 
 /** `2024-06-25 · tweet · 0.61` */
 export function facts(item: Pick<Item, 'date' | 'sourceLabel' | 'score'>): string {
@@ -82,10 +82,26 @@ export function placeInsertion(
   return { line: 'same', text: lead + text + trail };
 }
 
-/** The status bar: `$(history) Recall 34`, `$(sync~spin) Recall 42%`, … */
+/** How much of the backlog has vectors, as a whole percentage (0 for an empty one). */
+export function meaningPercent(tiers: Tiers): number {
+  const { embedded, total } = tiers.meaning;
+  return total > 0 ? Math.max(0, Math.min(100, Math.floor((embedded * 100) / total))) : 0;
+}
+
+/** Searchable by keywords while the meaning tier still fills, the one state worth a word of its own. */
+function keywordsOnly(status: Status | undefined): Tiers | undefined {
+  const tiers = status?.tiers;
+  return status?.state !== 'error' && tiers?.keywords.ready && !tiers.meaning.ready ? tiers : undefined;
+}
+
+/** The status bar: `$(history) Recall 34`, `$(sync~spin) Recall 42%`, `… keywords ready, meaning 12%` */
 export function statusBarText(status: Status | undefined, fragments: number | undefined, running: boolean): string {
   if (!running) {
     return '$(circle-slash) Recall';
+  }
+  const tiers = keywordsOnly(status);
+  if (tiers) {
+    return `$(sync~spin) Recall: keywords ready, meaning ${meaningPercent(tiers)}%`;
   }
   switch (status?.state) {
     case undefined:
@@ -123,11 +139,26 @@ export function statusBarTooltip(status: Status | undefined, fragments: number |
     default:
       lines.push('Recall is starting');
   }
+  if (status?.tiers) {
+    lines.push(...tierRows(status.tiers).map(([name, value]) => `${name}: ${value}`));
+  }
   if (status && status.pending > 0) {
     lines.push(`${plural(status.pending, 'edit')} waiting to be indexed`);
   }
   lines.push('Click for status');
   return lines.join('\n');
+}
+
+/** Each search tier and how far it is: `['Keywords', 'ready (1,234 fragments)']`, `['Meaning', '12% (…)']`. */
+export function tierRows(tiers: Tiers): [string, string][] {
+  const { keywords, meaning } = tiers;
+  return [
+    ['Keywords', `${keywords.ready ? 'ready' : 'not ready'} (${plural(keywords.fragments, 'fragment')})`],
+    [
+      'Meaning',
+      `${meaning.ready ? 'ready' : `${meaningPercent(tiers)}%`} (${meaning.embedded.toLocaleString('en-US')} of ${meaning.total.toLocaleString('en-US')} embedded)`,
+    ],
+  ];
 }
 
 export function plural(n: number, word: string): string {
@@ -147,6 +178,9 @@ export function statusReport(report: StatusReport, serverCommand: string): strin
   row('Error', report.error);
   row('Fragments', report.fragments?.toLocaleString('en-US'));
   row('Searchable', report.searchable?.toLocaleString('en-US'));
+  for (const [name, value] of report.tiers ? tierRows(report.tiers) : []) {
+    row(name, value);
+  }
   row('Hidden', report.hidden);
   row('Edits not yet indexed', report.pending);
   row('Open documents', report.openDocuments);

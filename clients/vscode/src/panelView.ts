@@ -1,6 +1,8 @@
 /**
  * The Recall panel's content, as an HTML string built from plain data. It runs inside the webview
- * (bundled into dist/webview.js) and in the unit tests: no `vscode` and no DOM here.
+ * (bundled into dist/webview.js) and in the unit tests: no `vscode` and no DOM here. An item's text
+ * is left out: its span is filled with DOM nodes (`highlightNodes`), so that the matched words can
+ * be marked without past writing ever being parsed as HTML.
  */
 
 import { score, snippet } from './format';
@@ -46,7 +48,8 @@ function progress(state: PanelState): string {
   if (state.server !== 'running' || !status || (status.state !== 'indexing' && status.state !== 'loading-model')) {
     return '';
   }
-  const label = status.state === 'loading-model' ? 'Loading the model…' : `Indexing${status.message ? ': ' + status.message : '…'}`;
+  const keywords = status.tiers?.keywords.ready ? ' Keyword search is ready.' : '';
+  const label = status.state === 'loading-model' ? `Loading the model…${keywords}` : `Indexing${status.message ? ': ' + status.message : '…'}`;
   const percent = status.state === 'indexing' && status.percent !== null ? Math.max(0, Math.min(100, status.percent)) : null;
   const bar =
     percent === null
@@ -85,13 +88,18 @@ function row(item: Item, insertFormat: InsertFormat): string {
     `<li class="item kind-${esc(item.kind)}" data-id="${id}">` +
     `<button class="open" data-action="open" data-id="${id}" title="${esc(opens)}">` +
     (item.title && item.kind === 'note' ? `<span class="title">${esc(item.title)}</span>` : '') +
-    `<span class="text">${esc(snippet(item.text, 280))}</span></button>` +
+    `<span class="text"></span></button>` +
     `<div class="meta"><span class="date">${esc(item.date)}</span>` +
     `<span class="source">${esc(item.sourceLabel)}</span>` +
     `<span class="score" title="similarity">${esc(score(item.score))}</span></div>` +
     `<div class="actions">${buttons}<button class="action hide" data-action="hide" data-id="${id}" title="Never show this again">Hide</button></div>` +
     `</li>`
   );
+}
+
+/** The part of an item's text the panel shows. */
+export function rowText(item: Item): string {
+  return snippet(item.text, 280);
 }
 
 function empty(state: PanelState): string {

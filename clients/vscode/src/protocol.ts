@@ -42,6 +42,8 @@ export interface Item {
   snippet: string;
   date: string;
   sourceLabel: string;
+  /** The fragment's own words that matched the query's words; empty for a match by meaning only. */
+  matched?: string[];
 }
 
 /** The `recall/related` notification, and the `recall.showRelated` lens argument. */
@@ -59,6 +61,12 @@ export interface RelatedResult {
 
 export type State = 'starting' | 'loading-model' | 'indexing' | 'ready' | 'error';
 
+/** How far each search tier is: keywords are complete once a source is read, meaning once embedded. */
+export interface Tiers {
+  keywords: { ready: boolean; fragments: number };
+  meaning: { ready: boolean; embedded: number; total: number };
+}
+
 /** The `recall/status` notification. */
 export interface Status {
   state: State;
@@ -66,6 +74,8 @@ export interface Status {
   percent: number | null;
   revision: number;
   pending: number;
+  /** Absent from servers before the keyword tier. */
+  tiers?: Tiers;
 }
 
 export interface SourceReport {
@@ -98,3 +108,6 @@ export interface StatusReport extends Partial<Status> {
 
 export type InsertFormat = 'text' | 'quote' | 'link';
 export const INSERT_FORMATS: readonly InsertFormat[] = ['text', 'quote', 'link'];
+
+export type Ranking = 'hybrid' | 'semantic' | 'keyword';
+export const RANKINGS: readonly Ranking[] = ['hybrid', 'semantic', 'keyword'];

@@ -257,7 +257,7 @@ export class RecallServer implements vscode.Disposable {
   private async explainStartFailure(launch: ServerCommand): Promise<void> {
     const hint =
       launch.origin === 'PATH'
-        ? 'recall-ls is not on PATH: install it (pip install recall-ls) or set recall.server.path.'
+        ? 'recall-ls is not on PATH: install it (see Install in the Recall README) or set recall.server.path.'
         : `${launch.command} does not exist or is not executable: check the recall.server.path setting.`;
     const choice = await vscode.window.showErrorMessage(
       `Recall could not start its server. ${hint}`,

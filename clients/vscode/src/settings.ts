@@ -6,7 +6,7 @@
  */
 
 import * as path from 'node:path';
-import { InsertFormat, INSERT_FORMATS } from './protocol';
+import { InsertFormat, INSERT_FORMATS, Ranking, RANKINGS } from './protocol';
 
 /** Reads one key of the `recall` section (undefined when unset and without a default). */
 export type Get = (key: string) => unknown;
@@ -29,6 +29,7 @@ export interface ServerSettings {
   device: string;
   topK: number;
   minScore: number;
+  ranking: Ranking;
   includeReplies: boolean;
   includeRetweets: boolean;
   includeLikes: boolean;
@@ -50,6 +51,7 @@ export const SERVER_DEFAULTS: Readonly<ServerSettings> = Object.freeze({
   device: 'auto',
   topK: 8,
   minScore: 0.3,
+  ranking: 'hybrid',
   includeReplies: true,
   includeRetweets: false,
   includeLikes: false,
@@ -113,6 +115,7 @@ export function serverSettings(get: Get, vars: Variables): ServerSettings {
     return items.filter((item): item is string => typeof item === 'string' && item.trim() !== '');
   };
   const format = get('insertFormat');
+  const ranking = get('ranking');
   return {
     sources: list('sources').map((s) => substitute(s, vars)),
     indexDir: substitute(str('indexDir', d.indexDir), vars),
@@ -120,6 +123,7 @@ export function serverSettings(get: Get, vars: Variables): ServerSettings {
     device: str('device', d.device),
     topK: num('topK', d.topK),
     minScore: num('minScore', d.minScore),
+    ranking: RANKINGS.includes(ranking as Ranking) ? (ranking as Ranking) : d.ranking,
     includeReplies: bool('includeReplies', d.includeReplies),
     includeRetweets: bool('includeRetweets', d.includeRetweets),
     includeLikes: bool('includeLikes', d.includeLikes),

@@ -3,3 +3,12 @@
 DEFAULT_TOP_K = 8
 # Calibrated on STS Benchmark dev (bench/calibrate_min_score.py): keeps 99.7% of related pairs.
 DEFAULT_MIN_SCORE = 0.30
+
+# How related past writing is ranked (the ``ranking`` setting, ``--ranking``): words and meaning
+# fused, meaning alone (the model's cosine), or words alone (BM25; never needs the model).
+RANKINGS = ("hybrid", "semantic", "keyword")
+DEFAULT_RANKING = "hybrid"
+# A fragment that matches this share of a query's rare-word weight (IDF mass) is related by its
+# words even when its meaning scores under minScore, or when it has no vector yet. Calibrated
+# beside minScore on STS Benchmark dev (bench/calibrate_min_score.py, bench/RESULTS.md).
+KEYWORD_MIN_SHARE = 0.5

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from recall_ls.core.failpoints import hold
 from recall_ls.core.fragments import text_hash
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,26 @@ def resolve_model(name: str | None) -> ModelSpec:
         return ModelSpec(name, str(folder.resolve()), bundled=False)
     if name.startswith((".", "/", "~")):
         raise ModelError(f"model folder {name} does not exist")
-    return ModelSpec(name, name, bundled=False)
+    # A name in the local Hugging Face cache is its snapshot folder there: what loads is what doctor
+    # checks and what the store's key is made from (its weights file).
+    snapshot = hub_cache_snapshot(name)
+    return ModelSpec(name, str(snapshot) if snapshot else name, bundled=False)
+
+
+def hub_cache_snapshot(name: str) -> Path | None:
+    """The folder of ``name`` in the local Hugging Face cache, or None. A bare name is also looked
+    for under ``sentence-transformers/``, as sentence-transformers itself does."""
+    home = Path(os.environ.get("HF_HOME") or Path.home() / ".cache" / "huggingface")
+    cache = Path(os.environ.get("HF_HUB_CACHE") or home / "hub")
+    for repo in (name,) if "/" in name else (name, f"sentence-transformers/{name}"):
+        folder = cache / ("models--" + repo.replace("/", "--"))
+        try:
+            snapshot = folder / "snapshots" / (folder / "refs" / "main").read_text().strip()
+        except OSError:
+            continue
+        if snapshot.is_dir():
+            return snapshot
+    return None
 
 
 def file_sha256(path: Path) -> str:
@@ -163,6 +183,7 @@ class Embedder:
         with self._load_lock:
             if self._model is not None:
                 return
+            hold("model-load")
             # Never reach the network: the bundled or cached files are all there is.
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

@@ -3,6 +3,12 @@
 It reads a snapshot of the vector index and the store; it never writes. Results below the minimum
 score are dropped (nothing is better than noise), identical or near-identical texts are collapsed
 into the best of them, hidden fragments and the query's own fragment never show.
+
+Two tiers answer (``ranking``): meaning (cosine in the vector index) and words (BM25 over the
+store's keyword table, ``core/keywords.py``). ``hybrid`` fuses their rankings by reciprocal rank
+fusion. The gate keeps ``minScore``'s meaning: a candidate shows when its cosine reaches it, or when
+its words carry ``KEYWORD_MIN_SHARE`` (and at least ``minScore``) of the query's rare-word weight.
+A fragment with no vector yet (the backlog) is found by its words; without the model, by words only.
 """
 
 from __future__ import annotations
@@ -10,20 +16,26 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from recall_ls.core.defaults import DEFAULT_MIN_SCORE, DEFAULT_TOP_K
+from recall_ls.core import keywords
+from recall_ls.core.defaults import DEFAULT_MIN_SCORE, DEFAULT_RANKING, DEFAULT_TOP_K, KEYWORD_MIN_SHARE, RANKINGS
 from recall_ls.core.embed import Embedder
 from recall_ls.core.fragments import Fragment, text_hash
 from recall_ls.core.index import VectorIndex
+from recall_ls.core.keywords import KeywordQuery
 from recall_ls.core.store import Store
 
 # Two hits this close are the same thought said twice (a cross-post, a re-tweeted draft).
 NEAR_DUPLICATE_COSINE = 0.97
 _URL = re.compile(r"https?://\S+")
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+# Reciprocal rank fusion, as measured in issue 14 on judged tweet paraphrases: 1/(K + rank) of the
+# meaning ranking plus KEYWORD_WEIGHT/(K + rank) of the word ranking (k 30-60 and weight 0.5 beat both).
+RRF_K = 60
+KEYWORD_WEIGHT = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +75,9 @@ class Hit:
     fragment: Fragment
     score: float
     duplicates: int = 0
+    # The fragment's own words that matched the query's (folded, plurals stemmed), in order of
+    # first appearance; empty for a match by meaning alone.
+    matched: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         f = self.fragment
@@ -76,6 +91,7 @@ class Hit:
             "url": f.url,
             "created_at": f.created_at,
             "title": f.title,
+            "matched": list(self.matched),
         }
 
 
@@ -118,11 +134,12 @@ class Engine:
         min_score: float = DEFAULT_MIN_SCORE,
         filters: Filters = NO_FILTERS,
         exclude: Exclusions | None = None,
+        ranking: str = DEFAULT_RANKING,
     ) -> list[Hit]:
-        """Fragments closest in meaning to a short query."""
+        """Fragments closest to a short query, by ``ranking``."""
         if not query.strip():
             return []
-        return self.nearest(self.embedder.encode_query(query), k, min_score, filters, exclude)
+        return self.rank(query, self.query_vector(query, ranking), k, min_score, filters, exclude, ranking)
 
     def related(
         self,
@@ -131,6 +148,7 @@ class Engine:
         min_score: float = DEFAULT_MIN_SCORE,
         filters: Filters = NO_FILTERS,
         exclude: Exclusions | None = None,
+        ranking: str = DEFAULT_RANKING,
     ) -> list[Hit]:
         """Past fragments related to a text being written; a fragment with the same text is the
         text itself and never shows."""
@@ -139,7 +157,48 @@ class Engine:
         own = Exclusions(text_hashes=frozenset({text_hash(text)}))
         if exclude is not None:
             own = Exclusions(exclude.ids, exclude.text_hashes | own.text_hashes, exclude.path, exclude.lines)
-        return self.nearest(self.embedder.encode_query(text), k, min_score, filters, own)
+        return self.rank(text, self.query_vector(text, ranking), k, min_score, filters, own, ranking)
+
+    def query_vector(self, text: str, ranking: str) -> np.ndarray | None:
+        """The text's vector, or None when meaning cannot help: keyword ranking, or nothing is
+        embedded yet (so a search answers without loading the model)."""
+        if ranking == "keyword" or self.snapshot().size == 0:
+            return None
+        return self.embedder.encode_query(text)
+
+    def rank(
+        self,
+        text: str,
+        vector: np.ndarray | None,
+        k: int,
+        min_score: float,
+        filters: Filters = NO_FILTERS,
+        exclude: Exclusions | None = None,
+        ranking: str = DEFAULT_RANKING,
+    ) -> list[Hit]:
+        """The ranking itself, for callers that already hold the query's vector (None: by words)."""
+        if ranking not in RANKINGS:
+            raise ValueError(f"unknown ranking {ranking!r}: expected one of {', '.join(RANKINGS)}")
+        if k <= 0:
+            return []
+        query = self.store.keyword_query(text)
+        index = self.snapshot()
+        meaning = vector is not None and ranking != "keyword" and index.size > 0
+        words = ranking != "semantic" and bool(query.kept)
+        if not (meaning or words):
+            return []
+        hidden = self.hidden()
+        # Ask for more than k: some numbers are deleted, hidden, filtered, excluded or duplicates.
+        asked = k * (12 if filters.active else 4) + 16
+        while True:
+            near = index.search(vector, asked) if meaning else []
+            lexical = self.store.keyword_search(query, asked) if words else []
+            candidates = self._fuse(near, lexical, index, vector, query, min_score, ranking)
+            hits = self._resolve(candidates, index, k, filters, exclude, hidden)
+            near_done = not meaning or len(near) < asked or asked >= index.size or near[-1][1] < min_score
+            if len(hits) >= k or (near_done and len(lexical) < asked):
+                return [replace(h, matched=keywords.matched_words(h.fragment.text, query)) for h in hits]
+            asked *= 4
 
     def nearest(
         self,
@@ -149,12 +208,11 @@ class Engine:
         filters: Filters = NO_FILTERS,
         exclude: Exclusions | None = None,
     ) -> list[Hit]:
-        """The ranking itself, for callers that already hold the query's vector."""
+        """By meaning alone, for callers that hold only a vector (no text, so no words)."""
         index = self.snapshot()
         if index.size == 0 or k <= 0:
             return []
         hidden = self.hidden()
-        # Ask for more than k: some numbers are deleted, hidden, filtered, excluded or duplicates.
         asked = k * (12 if filters.active else 4) + 16
         while True:
             candidates = [(num, score) for num, score in index.search(vector, asked) if score >= min_score]
@@ -163,6 +221,39 @@ class Engine:
             if len(hits) >= k or exhausted:
                 return hits
             asked *= 4
+
+    def _fuse(self, near, lexical, index, vector, query: KeywordQuery, min_score: float, ranking: str):
+        """(number, score) of the candidates that pass the gate, in ranking order. The score is on
+        the cosine scale: the cosine, or the keyword share when that is higher."""
+        cosine = dict(near)
+        if vector is not None:
+            for num, _ in lexical:
+                if num not in cosine and (other := index.vector(num)) is not None:
+                    cosine[num] = float(other @ vector)
+        share = self._keyword_shares([num for num, _ in lexical], query) if ranking != "semantic" else {}
+        floor = max(min_score, KEYWORD_MIN_SHARE)
+        score: dict[int, float] = {}
+        for num in dict.fromkeys([n for n, _ in near] + [n for n, _ in lexical]):
+            by_meaning = cosine.get(num, -1.0) if ranking != "keyword" else -1.0
+            by_words = share.get(num, 0.0)
+            if by_meaning >= min_score or by_words >= floor:
+                score[num] = max(by_meaning, by_words)
+        if ranking == "semantic":
+            order = sorted(score, key=lambda n: -cosine[n])
+        elif ranking == "keyword":
+            order = [n for n, _ in lexical if n in score]
+        else:
+            order = _reciprocal_rank_fusion(score, cosine, [n for n, _ in lexical])
+        return [(num, score[num]) for num in order]
+
+    def _keyword_shares(self, nums: list[int], query: KeywordQuery) -> dict[int, float]:
+        """Each fragment's share of the query's rare-word weight, from its stored keys."""
+        shares = {}
+        for num, keys in self.store.keyword_keys(nums).items():
+            present = set(keys.split())
+            firsts = {key[:1] for key in present} if query.prefixes else set()
+            shares[num] = query.strength(k for k in query.weights if k in present or (k in query.prefixes and k in firsts))
+        return shares
 
     def _resolve(self, candidates, index, k, filters, exclude, hidden) -> list[Hit]:
         kept: list[tuple[Hit, str, np.ndarray | None]] = []
@@ -187,6 +278,17 @@ class Engine:
                 if len(kept) >= k:
                     return [hit for hit, _, _ in kept]
         return [hit for hit, _, _ in kept]
+
+
+def _reciprocal_rank_fusion(passed: Collection[int], cosine: dict[int, float], lexical: list[int]) -> list[int]:
+    """Passed candidates by fused rank: the meaning ranking orders every candidate with a vector."""
+    fused = dict.fromkeys(passed, 0.0)
+    by_meaning = sorted((n for n in cosine if n in fused), key=lambda n: -cosine[n])
+    for rank, num in enumerate(by_meaning):
+        fused[num] += 1.0 / (RRF_K + rank + 1)
+    for rank, num in enumerate(n for n in lexical if n in fused):
+        fused[num] += KEYWORD_WEIGHT / (RRF_K + rank + 1)
+    return sorted(fused, key=lambda n: -fused[n])
 
 
 def _dedupe_key(text: str) -> str:

@@ -31,6 +31,7 @@ import numpy as np
 
 from recall_ls.core.embed import file_sha256
 from recall_ls.core.failpoints import failpoint
+from recall_ls.core.paths import ensure_private_dir
 from recall_ls.core.store import now_iso
 
 log = logging.getLogger(__name__)
@@ -226,7 +227,7 @@ class AnnFiles:
         """
         from annoy import AnnoyIndex
 
-        self.folder.mkdir(parents=True, exist_ok=True)
+        ensure_private_dir(self.folder)
         previous = self.manifest()
         generation = (int(previous["generation"]) + 1) if previous else 1
         ann_path, nums_path = self._paths(generation)

@@ -64,6 +64,7 @@ class SourceSummary:
     skipped: dict[str, int] = field(default_factory=dict)
     skipped_files: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -80,6 +81,7 @@ class SourceSummary:
             skipped=dict(report.skipped),
             skipped_files=[str(p) for p in report.skipped_files],
             errors=[str(p) for p in report.errors],
+            warnings=[str(p) for p in report.warnings],
         )
 
 
@@ -98,6 +100,11 @@ class IndexResult:
 
 def model_folder_name(model_key: str) -> str:
     return re.sub(r"[^A-Za-z0-9._@-]+", "_", model_key)
+
+
+def ann_folder(index_dir: Path, model_key: str) -> Path:
+    """Where the search index files of one model live."""
+    return Path(index_dir) / "ann" / model_folder_name(model_key)
 
 
 class Indexer:
@@ -135,7 +142,7 @@ class Indexer:
     @property
     def ann_files(self) -> AnnFiles:
         if self._ann is None:
-            folder = self.store.index_dir / "ann" / model_folder_name(self.embedder.key)
+            folder = ann_folder(self.store.index_dir, self.embedder.key)
             self._ann = AnnFiles(folder, self.embedder.dim)
         return self._ann
 
@@ -167,8 +174,12 @@ class Indexer:
         """Make the store match one source's report. Problems are in the summary, never raised."""
         if report.kind == "unknown":
             return SourceSummary.of(report)
-        # A source read with errors may have yielded only part of its fragments: keep the rest.
-        sync = self.apply(report.path, report.fragments, report.files, remove_missing=not report.errors)
+        # A source read with errors may have yielded only part of its fragments. Notes name what they
+        # could not read, which keeps its fragments while deleted notes leave; an archive cannot say
+        # which records a bad file hid, so then nothing is removed.
+        scoped = not report.errors or report.unread is not None
+        sync = self.apply(report.path, report.fragments, report.files, remove_missing=scoped,
+                          keep_paths=report.unread or ())
         summary = SourceSummary.of(report, sync)
         self.store.record_source(report.path, report.kind, summary.to_dict())
         return summary
@@ -180,10 +191,11 @@ class Indexer:
         files: Sequence[FileState] = (),
         only_paths: Sequence[str] | None = None,
         remove_missing: bool = True,
+        keep_paths: Sequence[str] = (),
     ) -> SyncResult:
         """Store these fragments for ``source`` and bring the snapshot in line: removed numbers leave
         the fresh tier, new numbers whose text is already embedded join it at once."""
-        sync = self.store.sync_fragments(source, fragments, files, only_paths, remove_missing)
+        sync = self.store.sync_fragments(source, fragments, files, only_paths, remove_missing, keep_paths)
         if self._snapshot is not None and (sync.added_nums or sync.removed_nums):
             removed = np.asarray(sync.removed_nums, dtype=np.int64)
             nums, vectors = self.store.vectors_for_nums(self.embedder.key, self.embedder.dim, sync.added_nums)

@@ -7,7 +7,9 @@ queue never grows past the number of open documents. Edited documents go before 
 backlog is embedded in small chunks so an edit never waits long behind it.
 
 Readers (hover, completion, the live list) use ``engine`` from any thread: it reads an immutable
-snapshot of the index. Events (state, progress, problems, index changes) go to one listener callback,
+snapshot of the index. The engine is there as soon as the store is open: the keyword tier answers
+while sources are read and the model loads (on its own thread, so reading does not wait for it);
+meaning joins once the model is loaded, and improves as the backlog is embedded. Events (state, progress, problems, index changes) go to one listener callback,
 called from the writer thread.
 """
 
@@ -108,6 +110,8 @@ class LiveIndex:
         self._backlog = False
         self._backlog_total = 0
         self._backlog_done = 0
+        self._keywords_ready = False  # the configured sources were read: every fragment is in the keyword tier
+        self._counts = (0, 0, 0)  # fragments, distinct texts, texts without a vector: counted by the writer
         # Bumped after every change to the searchable corpus, so clients can tell old answers from new.
         self.revision = 0
         self._cancel = threading.Event()
@@ -195,9 +199,36 @@ class LiveIndex:
 
     @property
     def engine(self) -> Engine | None:
-        """The engine, once the model is loaded; None before (callers answer with nothing)."""
+        """The engine, once the store is open (None before: callers answer with nothing). Until
+        ``meaning_ready`` it ranks by words: pass it no vector."""
         session = self._session
-        return session.engine if session is not None and session.embedder.loaded and session.indexer.is_open else None
+        return session.engine if session is not None else None
+
+    @property
+    def meaning_ready(self) -> bool:
+        """The model is loaded and the stored vectors are searchable."""
+        session = self._session
+        return session is not None and session.embedder.loaded and session.indexer.is_open
+
+    def tiers(self) -> dict:
+        """How complete each tier is, from the writer's last count (cheap: pushed with every status)."""
+        fragments, texts, missing = self._counts
+        meaning = self.meaning_ready
+        return {
+            "keywords": {"ready": self._keywords_ready, "fragments": fragments},
+            "meaning": {"ready": meaning and missing == 0, "embedded": texts - missing if meaning else 0, "total": texts},
+        }
+
+    def tiers_message(self) -> str:
+        """The tiers in words: ``keywords ready, meaning 12%``."""
+        tiers = self.tiers()
+        words = "keywords ready" if tiers["keywords"]["ready"] else "reading sources"
+        meaning = tiers["meaning"]
+        if meaning["ready"]:
+            return f"{words}, meaning ready"
+        if not self.meaning_ready:
+            return f"{words}, meaning 0% (loading the model)"
+        return f"{words}, meaning {int(100 * meaning['embedded'] / max(meaning['total'], 1))}%"
 
     @property
     def pending_documents(self) -> int:
@@ -229,6 +260,7 @@ class LiveIndex:
             "configuredSources": [str(p) for p in settings.sources] if settings else [],
             "revision": self.revision,
             "pendingDocuments": self.pending_documents,
+            "tiers": self.tiers(),
         }
         if session is not None:
             status |= {
@@ -307,36 +339,72 @@ class LiveIndex:
         return bool(self._file_changes) and self._session is not None
 
     def _backlog_due(self) -> bool:
-        return self._backlog and not self._cancel.is_set() and self._session is not None
+        return self._backlog and not self._cancel.is_set() and self.meaning_ready
 
     def _open(self) -> None:
+        """Open the store and serve its keyword tier at once; the model loads on its own thread
+        while the sources are read, and joins (``_model_loaded``) when it is ready."""
         settings = self._settings
         assert settings is not None
         if self._session is not None:
             self._session.close()
             self._session = None
-        self._set_state("loading-model")
-        started = time.monotonic()
+        self._keywords_ready = False
+        self._set_state("starting")
         try:
             # A server embeds one paragraph per keystroke: worth the ONNX export (once per model).
             session = Session(settings.index_dir, settings.model, settings.device, fast_queries=True)
-            session.ready()
         except (ModelError, StoreError) as exc:
             self.last_error = str(exc)
             self._problem(str(settings.index_dir), str(exc))
             self._set_state("error")
             return
-        log.info("model %s ready in %.1fs (queries: %s)", session.embedder.key, time.monotonic() - started,
-                 session.embedder.query_runtime)
         self._session = session
         self.last_error = None
         for problem in session.problems:
             self._problem(str(settings.index_dir), problem)
+        self._load_model(session)
+        self._count()
         self._emit(LiveEvent("changed"))
         if session.store.read_only:
-            self._set_state("ready")  # serve what is there; nothing can be added
+            self._keywords_ready = True  # serve what is there; nothing can be added
+            self._after_sources()
             return
         self._read_sources()
+
+    def _load_model(self, session: Session) -> None:
+        started = time.monotonic()
+
+        def load() -> None:
+            try:
+                session.embedder.load()
+            except Exception as exc:  # a model that cannot load leaves the keyword tier serving
+                self._enqueue(lambda: self._model_failed(session, exc))
+                return
+            log.info("model %s loaded in %.1fs (queries: %s)", session.embedder.key, time.monotonic() - started,
+                     session.embedder.query_runtime)
+            self._enqueue(lambda: self._model_loaded(session))
+
+        threading.Thread(target=load, name="recall-model", daemon=True).start()
+
+    def _model_loaded(self, session: Session) -> None:
+        if session is not self._session:
+            return  # the settings changed meanwhile: that session is closed
+        session.ready()  # opens the saved vector index (the model is loaded)
+        for problem in session.indexer.problems:
+            self._problem(str(session.store.index_dir), problem)
+        self._count()
+        self._emit(LiveEvent("changed"))
+        if self._keywords_ready:
+            self._after_sources()
+
+    def _model_failed(self, session: Session, exc: Exception) -> None:
+        if session is not self._session:
+            return
+        self.last_error = str(exc)
+        self._problem(str(session.store.index_dir), f"{exc}; Recall answers by keywords only")
+        self._set_progress(None)
+        self._set_state("error")
 
     def _read_sources(self) -> None:
         session, settings = self._session, self._settings
@@ -357,11 +425,34 @@ class LiveIndex:
                     self._problem(summary.path, error)
             self._emit(LiveEvent("changed"))
         self._watch(discovered, settings.import_options)
+        self._keywords_ready = True
+        self._count()
+        self._emit(LiveEvent("changed"))
+        self._after_sources()
+
+    def _after_sources(self) -> None:
+        """Every fragment is in the keyword tier: embed the backlog once the model is loaded."""
+        session = self._session
+        assert session is not None
+        if not self.meaning_ready:
+            if self.state != "error":
+                self._set_progress(None)
+                self._set_state("loading-model")
+            return
+        if session.store.read_only:
+            self._set_state("ready")
+            return
         self._backlog = True
         self._cancel.clear()
         self._backlog_total = session.store.count_missing_embeddings(session.embedder.key)
         self._backlog_done = 0
         self._after_backlog_chunk(0)
+
+    def _count(self) -> None:
+        session = self._session
+        if session is not None:
+            store = session.store
+            self._counts = (store.count_fragments(), store.count_texts(), store.count_missing_embeddings(session.embedder.key))
 
     def _embed_backlog_chunk(self) -> None:
         session = self._session
@@ -376,6 +467,8 @@ class LiveIndex:
         if embedded:
             self._emit(LiveEvent("changed"))
         remaining = session.store.count_missing_embeddings(session.embedder.key) if embedded or self._backlog else 0
+        if embedded or self._backlog:
+            self._counts = (self._counts[0], self._counts[1], remaining)
         if remaining:
             total = max(self._backlog_total, self._backlog_done + remaining)
             self._set_progress(Progress("embedding", self._backlog_done, total, f"{self._backlog_done}/{total} texts"))
@@ -411,11 +504,14 @@ class LiveIndex:
         for change in changes:
             if change.kind == NOTES and change.path not in self._open_paths:
                 touched += self._apply_note_change(session, settings, change)
-        # A saved note is findable at once; a storm of new texts goes to the backlog, in chunks.
-        session.indexer.embed_fragments(touched, limit=2 * LIVE_EMBED_CHUNK)
+        # A saved note is findable at once (by its words, and by meaning once the model is loaded);
+        # a storm of new texts goes to the backlog, in chunks.
+        if self.meaning_ready:
+            session.indexer.embed_fragments(touched, limit=2 * LIVE_EMBED_CHUNK)
+        self._count()
         if not remaining:
             self._storm_total = 0
-        if session.store.count_missing_embeddings(session.embedder.key):
+        if self._counts[2] and self.meaning_ready:
             if not self._backlog:
                 self._backlog = True
                 self._backlog_total = self._backlog_done = 0
@@ -460,8 +556,9 @@ class LiveIndex:
             fragments, _problems = fragments_from_text(document.text, document.path, source, relative, mtime=now_iso())
             session.indexer.apply(source, fragments, only_paths=[document.path])
             changed += fragments
-        if changed:
+        if changed and self.meaning_ready:
             session.indexer.embed_fragments(changed)
+        self._count()
         self._documents_in_flight = 0  # before the event: the status it pushes says they are in
         self._emit(LiveEvent("changed"))
 
@@ -478,7 +575,8 @@ class LiveIndex:
             return
         fragments, _ = fragments_from_text(text, path, source, relative)
         session.indexer.apply(source, fragments, only_paths=[path])
-        session.indexer.embed_fragments(fragments)
+        if self.meaning_ready:
+            session.indexer.embed_fragments(fragments)
 
     def _place(self, settings: LiveSettings, path: str) -> tuple[str, str]:
         """(source, path relative to it) for a document: the notes folder that holds it, if any."""

@@ -79,14 +79,14 @@ class OnnxQueryEncoder:
         if not cached:
             _export(transformer.model, probe, input_names, path)
         try:
-            session = _open_session(onnxruntime, path, threads)
+            session = open_session(onnxruntime, path, threads)
         except OnnxUnavailable as exc:
             if not cached:
                 raise
             # A damaged file, or one an incompatible exporter wrote: made anew.
             log.info("%s; exporting it again", exc)
             _export(transformer.model, probe, input_names, path)
-            session = _open_session(onnxruntime, path, threads)
+            session = open_session(onnxruntime, path, threads)
         expected = [node.name for node in session.get_inputs()]
         if sorted(expected) != sorted(input_names):
             raise OnnxUnavailable(f"{path} takes {expected}, the tokenizer gives {input_names}")
@@ -126,7 +126,7 @@ def export_path(cache_dir: Path, model_key: str) -> Path:
     return cache_dir / "onnx" / f"{_safe(model_key)}-v{EXPORT_FORMAT}.onnx"
 
 
-def _open_session(onnxruntime, path: Path, threads: int):
+def open_session(onnxruntime, path: Path, threads: int):
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1

@@ -10,6 +10,7 @@ from pathlib import Path
 from recall_ls.core.embed import Embedder, resolve_model
 from recall_ls.core.engine import Engine
 from recall_ls.core.indexing import Indexer
+from recall_ls.core.paths import exposed_warning
 from recall_ls.core.store import open_store
 
 
@@ -25,6 +26,9 @@ class Session:
         fast_queries: bool = False,
     ) -> None:
         self.store, self.problems = open_store(index_dir)
+        exposed = exposed_warning(index_dir)
+        if exposed:
+            self.problems.append(exposed)
         self.embedder = Embedder(resolve_model(model), device=device, fast_queries=fast_queries)
         self.indexer = Indexer(self.store, self.embedder, build_jobs=build_jobs)
         self._hidden: frozenset[str] = frozenset(self.store.hidden_ids())

@@ -17,7 +17,7 @@ import os
 import shutil
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,8 +25,10 @@ from urllib.parse import quote
 
 import numpy as np
 
+from recall_ls.core import keywords
 from recall_ls.core.failpoints import failpoint
 from recall_ls.core.fragments import Fragment
+from recall_ls.core.paths import ensure_private_dir
 from recall_ls.core.sources.base import FileState
 
 log = logging.getLogger(__name__)
@@ -126,6 +128,9 @@ class Store:
         self.path = self.index_dir / DB_NAME
         self.read_only = read_only
         self._lock = threading.RLock()
+        # Why the keyword table was rebuilt on open ("missing" for an index made before it), or None.
+        self.keywords_rebuilt: str | None = None
+        self._frequencies = keywords.Frequencies()
         try:
             if read_only:
                 # immutable: no -shm or -wal files are created, so a read-only folder still opens.
@@ -137,6 +142,7 @@ class Store:
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("PRAGMA synchronous=NORMAL")
                 self._db.executescript(_SCHEMA)
+                self.keywords_rebuilt = self._check_keywords()
             # Queries read a few rows by number at random: keep pages mapped and cached.
             self._db.execute("PRAGMA mmap_size=268435456")
             self._db.execute("PRAGMA cache_size=-32768")
@@ -162,6 +168,15 @@ class Store:
                 "move the index folder away to rebuild it"
             )
 
+    def _check_keywords(self) -> str | None:
+        """Rebuild the keyword table from the fragments when it is missing, damaged or out of step."""
+        problem = keywords.problem(self._db)
+        if problem is not None:
+            with self._transaction():
+                count = keywords.rebuild(self._db)
+            log.info("%s: keyword table %s; rebuilt from %d fragments", self.path, problem, count)
+        return problem
+
     def get_meta(self, key: str) -> str | None:
         with self._lock:
             row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -183,28 +198,32 @@ class Store:
         files: Sequence[FileState] = (),
         only_paths: Iterable[str] | None = None,
         remove_missing: bool = True,
+        keep_paths: Sequence[str] = (),
     ) -> SyncResult:
         """Make the store hold exactly ``fragments`` for ``source`` (or for ``only_paths`` of it).
 
         Rows belong to the ``source`` given here, whatever the fragments say. With
         ``remove_missing=False`` (a source read with errors) nothing is removed: a truncated file
-        must not take what was stored from it.
+        must not take what was stored from it. ``keep_paths`` (files, or folders and all below them,
+        that could not be read this time) keep their rows; the rest of the source is made to match.
 
         Unchanged fragments keep their number; changed texts get a new one; fragments no longer
         produced are removed. One transaction.
         """
         with self._lock, self._transaction():
             if only_paths is None:
-                rows = self._db.execute("SELECT id, num, text_hash FROM fragments WHERE source = ?", (source,))
+                rows = self._db.execute("SELECT id, num, text_hash, path FROM fragments WHERE source = ?", (source,))
             else:
                 paths = list(only_paths)
                 rows = self._db.execute(
-                    f"SELECT id, num, text_hash FROM fragments WHERE source = ? AND path IN ({_marks(paths)})",
+                    f"SELECT id, num, text_hash, path FROM fragments WHERE source = ? AND path IN ({_marks(paths)})",
                     (source, *paths),
                 )
-            existing = {fid: (num, digest) for fid, num, digest in rows.fetchall()}
+            existing = {fid: (num, digest, path) for fid, num, digest, path in rows.fetchall()}
             wanted = {f.id: f for f in fragments}
-            removed = [existing[fid][0] for fid in existing.keys() - wanted.keys()] if remove_missing else []
+            kept = _under(keep_paths)
+            gone = existing.keys() - wanted.keys() if remove_missing else ()
+            removed = [existing[fid][0] for fid in gone if not kept(existing[fid][2])]
             added: list[int] = []
             updated = 0
             for fragment in wanted.values():
@@ -271,6 +290,7 @@ class Store:
             (f.id, source, f.kind, f.path, f.line_start, f.line_end, f.url, f.created_at, f.title,
              f.text, f.text_hash, _dump_meta(f.meta)),
         )
+        keywords.add(self._db, cursor.lastrowid, f.text)  # same transaction: complete once the source is read
         return cursor.lastrowid
 
     def _update_fields(self, num: int, source: str, f: Fragment) -> None:
@@ -285,10 +305,45 @@ class Store:
     def _delete_nums(self, nums: Sequence[int]) -> None:
         for chunk in _chunks(nums, 500):
             self._db.execute(f"DELETE FROM fragments WHERE num IN ({_marks(chunk)})", chunk)
+            keywords.remove(self._db, chunk)
+
+    # -- keywords ---------------------------------------------------------------------------------
+
+    def keyword_query(self, text: str) -> keywords.KeywordQuery:
+        """The rare keys of ``text`` to search for (none when the keyword table cannot be read)."""
+        try:
+            with self._lock:
+                return keywords.plan(self._db, text, self._frequencies)
+        except sqlite3.DatabaseError as exc:
+            log.warning("%s: keyword search unavailable: %s", self.path, exc)
+            return keywords.NO_KEYWORDS
+
+    def keyword_search(self, query: keywords.KeywordQuery, limit: int) -> list[tuple[int, float]]:
+        """(fragment number, BM25 score) of the best keyword matches, best first."""
+        try:
+            with self._lock:
+                return keywords.search(self._db, query, limit)
+        except sqlite3.DatabaseError as exc:
+            log.warning("%s: keyword search failed: %s", self.path, exc)
+            return []
+
+    def keyword_keys(self, nums: Sequence[int]) -> dict[int, str]:
+        """The keyword table's keys of these fragments (space-separated)."""
+        try:
+            with self._lock:
+                return keywords.keys_of(self._db, list(nums))
+        except sqlite3.DatabaseError as exc:
+            log.warning("%s: keyword table unreadable: %s", self.path, exc)
+            return {}
 
     def count_fragments(self) -> int:
         with self._lock:
             return self._db.execute("SELECT count(*) FROM fragments").fetchone()[0]
+
+    def count_texts(self) -> int:
+        """Distinct texts: what the model embeds (a text in two sources is embedded once)."""
+        with self._lock:
+            return self._db.execute("SELECT count(DISTINCT text_hash) FROM fragments").fetchone()[0]
 
     def fragments_by_num(self, nums: Sequence[int]) -> dict[int, Fragment]:
         found: dict[int, Fragment] = {}
@@ -374,6 +429,22 @@ class Store:
     def count_embeddings(self, model: str) -> int:
         with self._lock:
             return self._db.execute("SELECT count(*) FROM embeddings WHERE model = ?", (model,)).fetchone()[0]
+
+    def embedding_models(self) -> dict[str, int]:
+        """Every model key that has vectors here, with how many."""
+        with self._lock:
+            return dict(self._db.execute("SELECT model, count(*) FROM embeddings GROUP BY model").fetchall())
+
+    def remove_embeddings(self, models: Sequence[str]) -> int:
+        """Delete every vector of these models, then give the space back to the file system."""
+        with self._lock:
+            with self._transaction():
+                removed = sum(
+                    self._db.execute("DELETE FROM embeddings WHERE model = ?", (model,)).rowcount for model in models
+                )
+            if removed:
+                self._db.execute("VACUUM")
+        return removed
 
     def embedded_nums(self, model: str) -> np.ndarray:
         """Sorted numbers of every fragment that has an embedding for ``model``."""
@@ -497,6 +568,13 @@ def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else "unknown damage"
 
 
+def _under(paths: Sequence[str]) -> Callable[[str | None], bool]:
+    """Whether a path is one of ``paths`` or inside one of them."""
+    exact = set(paths)
+    folders = tuple(p.rstrip("/") + "/" for p in paths)
+    return lambda path: path is not None and (path in exact or path.startswith(folders))
+
+
 def _marks(items: Sequence) -> str:
     return ",".join("?" * len(items))
 
@@ -587,9 +665,3 @@ def _rebuild_damaged(index_dir: Path, damage: str) -> tuple[Store, list[str]]:
                f"and is rebuilt from your sources ({kept['embeddings']} embeddings and {kept['hidden']} "
                "hidden fragments kept)")
     return store, [message]
-
-
-def ensure_private_dir(path: Path) -> None:
-    """Create ``path`` readable only by the user (past writing may include private notes)."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(path, 0o700)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from recall_ls.core.defaults import DEFAULT_MIN_SCORE, DEFAULT_TOP_K
+from recall_ls.core.defaults import DEFAULT_MIN_SCORE, DEFAULT_RANKING, DEFAULT_TOP_K, RANKINGS
 from recall_ls.core.sources.base import DEFAULT_MAX_FILE_BYTES, ImportOptions
 
 INSERT_FORMATS = ("text", "quote", "link")
@@ -36,6 +36,7 @@ class Options:
     device: str = "auto"
     top_k: int = DEFAULT_TOP_K
     min_score: float = DEFAULT_MIN_SCORE
+    ranking: str = DEFAULT_RANKING
     include_replies: bool = True
     include_retweets: bool = False
     include_likes: bool = False
@@ -152,9 +153,10 @@ def _coerce(key: str, value: Any, root: Path | None) -> Any:
         if not isinstance(value, str) or not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", value):
             raise ValueError(f"expected auto, cpu, cuda, cuda:N or mps, got {_show(value)}")
         return value
-    if key == "insert_format":
-        if value not in INSERT_FORMATS:
-            raise ValueError(f"expected one of {', '.join(INSERT_FORMATS)}, got {_show(value)}")
+    if key in ("insert_format", "ranking"):
+        allowed = INSERT_FORMATS if key == "insert_format" else RANKINGS
+        if value not in allowed:
+            raise ValueError(f"expected one of {', '.join(allowed)}, got {_show(value)}")
         return value
     if isinstance(default, bool):
         if not isinstance(value, bool):

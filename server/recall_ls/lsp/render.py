@@ -2,21 +2,51 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from recall_ls.core.fragments import Fragment
+from recall_ls.core.keywords import is_cjk
 
 if TYPE_CHECKING:  # the engine pulls numpy in: not before the initialize reply
     from recall_ls.core.engine import Hit
 
 SNIPPET = 80
+HOVER_SNIPPET = 280
+# Where a sentence ends: ., ! or ? before a space, or a CJK full stop, exclamation or question mark.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
 
 
 def snippet(text: str, limit: int = SNIPPET) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def leading_snippet(text: str, matched: tuple[str, ...], limit: int = SNIPPET) -> str:
+    """A snippet of a long text that starts at the sentence holding most of the matched words (the
+    text's own start when that sentence is the first, or nothing matched)."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit or not matched:
+        return snippet(flat, limit)
+    sentences = [s for s in _SENTENCE_END.split(flat) if s.strip()]
+    best = max(range(len(sentences)), key=lambda i: (sum(w in sentences[i] for w in matched), -i))
+    if best == 0 or not any(w in sentences[best] for w in matched):
+        return snippet(flat, limit)
+    return snippet("… " + " ".join(sentences[best:]), limit)
+
+
+def emphasize(markdown: str, matched: tuple[str, ...]) -> str:
+    """The matched words in bold. Latin words only where they stand as whole words; CJK words
+    have no spaces around them."""
+    if not matched:
+        return markdown
+    pieces = []
+    for word in sorted(set(matched), key=len, reverse=True):
+        escaped = re.escape(word)
+        pieces.append(escaped if is_cjk(word) else rf"(?<!\w){escaped}(?!\w)")
+    return re.sub("|".join(pieces), lambda m: f"**{m.group()}**", markdown)
 
 
 def date_of(fragment: Fragment) -> str:
@@ -48,7 +78,7 @@ def item(hit: Hit) -> dict:
     return hit.to_dict() | {
         "file": fragment.path,
         "line": fragment.line_start,
-        "snippet": snippet(fragment.text),
+        "snippet": leading_snippet(fragment.text, hit.matched),
         "date": date_of(fragment),
         "sourceLabel": source_label(fragment),
     }
@@ -57,8 +87,8 @@ def item(hit: Hit) -> dict:
 def hit_markdown(hit: Hit, full: bool = False) -> str:
     # Plain paragraphs, not a block quote: editors fade quotes in hovers and they become hard to read.
     fragment = hit.fragment
-    text = fragment.text if full else snippet(fragment.text, 280)
-    body = "  \n".join(_escape(line) for line in text.splitlines() if line.strip())
+    text = fragment.text if full else leading_snippet(fragment.text, hit.matched, HOVER_SNIPPET)
+    body = emphasize("  \n".join(_escape(line) for line in text.splitlines() if line.strip()), hit.matched)
     facts = [f for f in (date_of(fragment), source_label(fragment), f"{hit.score:.2f}") if f]
     link = link_of(fragment)
     footer = " · ".join(facts)

@@ -175,18 +175,20 @@ class RecallServer(LanguageServer):
     async def _query(self, text: str, k: int | None, exclude: Exclusions | None, own_text: bool) -> list[Hit]:
         engine = self.live.engine
         if engine is None or not text.strip():
-            return []  # the model is still loading: nothing yet, rather than waiting
+            return []  # the store is not open yet: nothing, rather than waiting
         options = self.options
 
         def run() -> list[Hit]:
             from recall_ls.core.engine import Exclusions
             from recall_ls.core.fragments import text_hash
 
-            vector = self.live.embed_query(text)
+            # While the model loads, words alone answer (never wait for it).
+            meaning = options.ranking != "keyword" and self.live.meaning_ready
+            vector = self.live.embed_query(text) if meaning else None
             own = exclude or Exclusions()
             if own_text:
                 own = Exclusions(own.ids, own.text_hashes | {text_hash(text)}, own.path, own.lines)
-            return engine.nearest(vector, k or options.top_k, options.min_score, exclude=own)
+            return engine.rank(text, vector, k or options.top_k, options.min_score, exclude=own, ranking=options.ranking)
 
         return await asyncio.get_running_loop().run_in_executor(self.query_pool, run)
 
@@ -253,10 +255,11 @@ class RecallServer(LanguageServer):
         ``revision`` grows with every change to what is searchable."""
         progress = self.live.progress
         session = self.live.session
-        message = self.live.last_error if self.live.state == "error" else (progress.message if progress else "")
+        message = self.live.last_error if self.live.state == "error" else self.live.tiers_message()
         return {
             "state": self.live.state,
             "message": message or "",
+            "tiers": self.live.tiers(),
             "percent": progress.percent if progress else None,
             "revision": self.live.revision,
             "pending": len(self.debounced) + self.live.pending_documents,
@@ -283,7 +286,7 @@ class RecallServer(LanguageServer):
         elif self._progress_begun is not None and self._progress_begun.done():
             self.work_done_progress.report(
                 self._progress_token,
-                types.WorkDoneProgressReport(message=progress.message, percentage=progress.percent),
+                types.WorkDoneProgressReport(message=self._progress_message(progress), percentage=progress.percent),
             )
 
     async def _begin_progress(self, token: str, progress) -> None:
@@ -291,9 +294,14 @@ class RecallServer(LanguageServer):
         self.work_done_progress.begin(
             token,
             types.WorkDoneProgressBegin(
-                title="Recall: indexing", message=progress.message, percentage=progress.percent, cancellable=True
+                title="Recall: indexing", message=self._progress_message(progress), percentage=progress.percent,
+                cancellable=True,
             ),
         )
+
+    def _progress_message(self, progress) -> str:
+        """Which tier is complete, then the step under way: ``keywords ready, meaning 12% · 120/1000 texts``."""
+        return f"{self.live.tiers_message()} · {progress.message}" if progress.message else self.live.tiers_message()
 
     async def _end_progress(self, token: str, begun: asyncio.Future | None) -> None:
         if begun is not None:

@@ -105,6 +105,19 @@ function t.ready(buf)
   return client
 end
 
+---Waits for the Recall panel's buffer (filetype `recall`) and returns it.
+---@param what? string what the wait is for, when it fails
+---@return integer
+function t.panel_buffer(what)
+  return t.wait(what or 'the panel buffer', function()
+    for _, b in ipairs(vim.api.nvim_list_bufs()) do
+      if vim.api.nvim_buf_is_loaded(b) and vim.bo[b].filetype == 'recall' then
+        return b
+      end
+    end
+  end)
+end
+
 ---The lines of a buffer, joined.
 function t.text(buf)
   return table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')

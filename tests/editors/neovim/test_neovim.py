@@ -98,6 +98,10 @@ def test_panel_follows_the_writing(sandbox):
     run_case(sandbox, "panel")
 
 
+def test_panel_marks_matched_words(sandbox):
+    run_case(sandbox, "panel_matched", start="none")
+
+
 def test_commands_and_search_after_setup(sandbox):
     run_case(sandbox, "commands", start="setup")
 

@@ -310,6 +310,22 @@ describe('Recall in VS Code (code-server)', { timeout: 600_000 }, () => {
     await shot('02-panel-related');
   });
 
+  it("marks the tweet's words that the paragraph shares in the panel", async () => {
+    const marks = panel().locator('.item', { hasText: TWEET }).first().locator('.text mark');
+    await marks.first().waitFor({ timeout: RELATED_MS });
+    const written = new Set(PARAGRAPH.toLowerCase().match(/[\p{L}\p{N}']+/gu));
+    // Touching words share one mark: "old" "same" "times" are what the two have in common.
+    const marked = (await marks.allInnerTexts()).flatMap((text) => plain(text).split(/\s+/));
+    assert.ok(marked.length > 0);
+    for (const word of marked) {
+      assert.ok(written.has(word.toLowerCase()), `"${word}" is marked but not written in the paragraph (marked: ${marked.join(', ')})`);
+    }
+    // The mark is in the find-match colours of the theme, not the browser's yellow.
+    const background = await marks.first().evaluate((el) => getComputedStyle(el).backgroundColor);
+    assert.notEqual(background, 'rgb(255, 255, 0)');
+    await shot('02b-panel-matched-words');
+  });
+
   it('shows the related tweet in the hover', async () => {
     await page.locator('.editor-instance .monaco-editor .view-line', { hasText: 'old journals' }).first().click();
     await page.keyboard.press('Control+K');

@@ -71,7 +71,7 @@ local function check_executable(cmd)
   local cli = cli_of(cmd)
   if vim.fn.executable(cli[1]) == 0 then
     health.error(('`%s` is not executable or not on PATH'):format(cli[1]), {
-      'install the server: pip install recall-ls (in a virtual environment is fine)',
+      'install the server as the Recall README says (Install): make dist, then pip install dist/recall_ls-*.whl in a virtual environment',
       "then point the client at it: vim.g.recall = { cmd = { '/path/to/recall-ls', 'serve' } }",
     })
     return nil
@@ -123,6 +123,9 @@ local function check_running(client)
     health.error(words)
   else
     health.info(words)
+  end
+  for _, line in ipairs(recall_status.tier_lines(status.tiers)) do
+    health.info(line)
   end
   if type(status.model) == 'table' then
     health.ok(('model %s (%s)'):format(status.model.name, status.model.loaded and 'loaded' or 'not loaded yet'))

@@ -19,6 +19,7 @@ local M = {}
 ---@field date string `YYYY-MM-DD`, or `''`
 ---@field sourceLabel string `tweet`, `mastodon`, or a note's file name
 ---@field title string? a note's title
+---@field matched string[]? the fragment's own words that matched the query's; `{}` for meaning only
 
 ---One line: `2024-06-25 · tweet · A good error message says…`.
 ---@param item recall.Item

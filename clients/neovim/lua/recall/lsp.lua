@@ -19,6 +19,11 @@ local builtin_lens_refresh = vim.fn.has('nvim-0.12') == 1
 ---@field percent number?
 ---@field revision integer
 ---@field pending integer
+---@field tiers recall.Tiers? how far each search tier is (servers with the keyword tier)
+
+---@class recall.Tiers
+---@field keywords {ready: boolean, fragments: integer} complete once a source is read
+---@field meaning {ready: boolean, embedded: integer, total: integer} complete once all is embedded
 
 ---@class recall.Related
 ---@field uri string

@@ -6,11 +6,12 @@
 --- libuv timer. Answers to requests that a newer one overtook are dropped.
 ---
 --- Keys in the panel: `<CR>` open the source, `i` insert at the writing window's cursor, `x` hide for
---- good, `r` refresh, `q` close.
+--- good, `r` refresh, `q` close. The words that made an item match are highlighted (`RecallMatch`).
 
 local config = require('recall.config')
 local items = require('recall.items')
 local lsp = require('recall.lsp')
+local matched = require('recall.matched')
 local status = require('recall.status')
 
 local M = {}
@@ -40,6 +41,7 @@ local function set_highlights()
   vim.api.nvim_set_hl(0, 'RecallDate', { default = true, link = 'Comment' })
   vim.api.nvim_set_hl(0, 'RecallSource', { default = true, link = 'Identifier' })
   vim.api.nvim_set_hl(0, 'RecallEmpty', { default = true, link = 'Comment' })
+  vim.api.nvim_set_hl(0, 'RecallMatch', { default = true, link = 'Search' })
 end
 set_highlights()
 vim.api.nvim_create_autocmd('ColorScheme', {
@@ -105,8 +107,9 @@ local function render()
   if #state.items > 0 then
     title = title .. (' · %d related'):format(#state.items)
   end
-  if current and current.state ~= 'ready' then
-    title = title .. ' · ' .. status.describe(current)
+  local words = status.describe(current)
+  if current and words ~= 'ready' then
+    title = title .. ' · ' .. words
   end
   local lines = { title, '<CR> open  i insert  x hide  q close', '' }
   local marks = { { 0, 0, #title, 'RecallTitle' }, { 1, 0, #lines[2], 'RecallHint' } }
@@ -125,6 +128,11 @@ local function render()
       table.insert(marks, { row, 0, #item.date, 'RecallDate' })
       local source_start = #item.date + #' · '
       table.insert(marks, { row, source_start, source_start + #(item.sourceLabel or ''), 'RecallSource' })
+    end
+    -- The snippet ends the line (items.format); mark the words that matched in it.
+    local snippet_start = #line - #(item.snippet or '')
+    for _, range in ipairs(matched.ranges(item.snippet or '', item.matched)) do
+      table.insert(marks, { row, snippet_start + range[1], snippet_start + range[2], 'RecallMatch' })
     end
   end
   vim.bo[state.buf].modifiable = true

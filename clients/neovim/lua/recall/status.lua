@@ -1,6 +1,6 @@
 ---@mod recall.status What the server last said about itself (`recall/status`)
 ---
---- The server pushes `{state, message, percent, revision, pending}` on every state, progress and
+--- The server pushes `{state, message, percent, revision, pending, tiers}` on every state, progress and
 --- corpus change. This module keeps the latest per client, fires `User RecallStatus` so panels and
 --- statuslines can redraw, and words it for people.
 
@@ -36,12 +36,28 @@ function M.of_client(client_id)
   return latest[client_id]
 end
 
----A status in a few words: `ready`, `indexing 42%`, `loading the model`.
+---How much of the backlog has vectors, as a whole percentage (0 for an empty one).
+---@param tiers recall.Tiers
+---@return integer
+function M.meaning_percent(tiers)
+  local meaning = tiers.meaning
+  if (meaning.total or 0) <= 0 then
+    return 0
+  end
+  return math.max(0, math.min(100, math.floor(meaning.embedded * 100 / meaning.total)))
+end
+
+---A status in a few words: `ready`, `indexing 42%`, `loading the model`, and while only keywords
+---are searchable, `keywords ready, meaning 12%`.
 ---@param status recall.Status?
 ---@return string
 function M.describe(status)
   if not status then
     return 'starting'
+  end
+  local tiers = status.tiers
+  if status.state ~= 'error' and type(tiers) == 'table' and tiers.keywords.ready and not tiers.meaning.ready then
+    return ('keywords ready, meaning %d%%'):format(M.meaning_percent(tiers))
   end
   if status.state == 'indexing' then
     return status.percent and ('indexing %d%%'):format(status.percent) or 'indexing'
@@ -63,6 +79,7 @@ function M.brief(full)
     percent = full.indexing and full.indexing.percent or nil,
     revision = full.revision or 0,
     pending = full.pending or 0,
+    tiers = full.tiers,
   }
 end
 
@@ -80,6 +97,25 @@ function M.statusline(bufnr)
     return ''
   end
   return 'Recall: ' .. M.describe(latest[client.id])
+end
+
+---Each search tier and how far it is: `keywords: ready (1234 fragments)`, `meaning: 12% (120 of
+---1000 embedded)`; none for a server without tiers.
+---@param tiers recall.Tiers?
+---@return string[]
+function M.tier_lines(tiers)
+  if type(tiers) ~= 'table' then
+    return {}
+  end
+  local keywords, meaning = tiers.keywords, tiers.meaning
+  return {
+    ('keywords: %s (%d fragments)'):format(keywords.ready and 'ready' or 'not ready', keywords.fragments or 0),
+    ('meaning: %s (%d of %d embedded)'):format(
+      meaning.ready and 'ready' or (M.meaning_percent(tiers) .. '%'),
+      meaning.embedded or 0,
+      meaning.total or 0
+    ),
+  }
 end
 
 ---Forgets a client that stopped.
@@ -115,6 +151,9 @@ function M.report_lines(status)
       status.searchable or 0
     ),
   }
+  for _, line in ipairs(M.tier_lines(status.tiers)) do
+    table.insert(lines, line)
+  end
   if type(status.model) == 'table' then
     table.insert(lines, ('model: %s (%s)'):format(status.model.name, status.model.location))
   end

@@ -1,9 +1,10 @@
 /**
  * The script of the Recall panel's webview: draws the state the extension posts, and posts the
- * user's clicks back. All the drawing is `renderPanel`, which the unit tests cover.
+ * user's clicks back. The drawing is `renderPanel` and `highlightNodes`, which the unit tests cover.
  */
 
-import { PanelAction, PanelState, renderPanel } from '../panelView';
+import { highlightNodes } from '../highlight';
+import { PanelAction, PanelState, renderPanel, rowText } from '../panelView';
 import type { InsertFormat } from '../protocol';
 
 declare function acquireVsCodeApi(): { postMessage(message: PanelAction): void; setState(state: unknown): void; getState(): unknown };
@@ -16,6 +17,13 @@ function draw(state: PanelState): void {
   const focused = document.activeElement as HTMLElement | null;
   const key = focused?.dataset?.action ? `${focused.dataset.action}|${focused.dataset.id ?? ''}|${focused.dataset.format ?? ''}` : undefined;
   root.innerHTML = renderPanel(state);
+  const items = new Map(state.items.map((item) => [item.id, item]));
+  for (const row of root.querySelectorAll<HTMLElement>('li.item')) {
+    const item = items.get(row.dataset.id ?? '');
+    if (item) {
+      row.querySelector('.text')?.replaceChildren(...highlightNodes(document, rowText(item), item.matched));
+    }
+  }
   if (key) {
     for (const el of root.querySelectorAll<HTMLElement>('[data-action]')) {
       if (`${el.dataset.action}|${el.dataset.id ?? ''}|${el.dataset.format ?? ''}` === key) {

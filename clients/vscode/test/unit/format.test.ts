@@ -4,12 +4,14 @@ import {
   facts,
   insertion,
   link,
+  meaningPercent,
   placeInsertion,
   snippet,
   statusBarText,
   statusBarTooltip,
   statusReport,
   target,
+  tierRows,
 } from '../../src/format';
 import { note, tweet } from './fixtures';
 
@@ -78,6 +80,25 @@ test('status bar: count when ready, percent while indexing, model loading, stopp
   assert.match(statusBarTooltip({ ...status, pending: 2 }, 1, true), /1 fragment of past writing\n2 edits waiting/);
 });
 
+test('status bar: which search tier is ready', () => {
+  const status = { state: 'indexing' as const, message: 'keywords ready, meaning 12%', percent: 12, revision: 3, pending: 0 };
+  const keywordsOnly = { keywords: { ready: true, fragments: 1234 }, meaning: { ready: false, embedded: 129, total: 1000 } };
+  const both = { keywords: { ready: true, fragments: 1234 }, meaning: { ready: true, embedded: 1000, total: 1000 } };
+  const neither = { keywords: { ready: false, fragments: 0 }, meaning: { ready: false, embedded: 0, total: 0 } };
+  assert.equal(statusBarText({ ...status, tiers: keywordsOnly }, 10, true), '$(sync~spin) Recall: keywords ready, meaning 12%');
+  assert.equal(statusBarText({ ...status, state: 'loading-model', tiers: keywordsOnly }, 10, true), '$(sync~spin) Recall: keywords ready, meaning 12%');
+  assert.equal(statusBarText({ ...status, state: 'ready', tiers: both }, 10, true), '$(history) Recall 10');
+  assert.equal(statusBarText({ ...status, tiers: neither }, 10, true), '$(sync~spin) Recall 12%');
+  assert.equal(statusBarText({ ...status, state: 'error', tiers: keywordsOnly }, 10, true), '$(error) Recall');
+  assert.equal(statusBarText({ ...status, tiers: keywordsOnly }, 10, false), '$(circle-slash) Recall');
+  assert.equal(meaningPercent(neither), 0);
+  assert.equal(meaningPercent({ ...both, meaning: { ready: false, embedded: 999, total: 1000 } }), 99); // not 100 before it is
+  const tooltip = statusBarTooltip({ ...status, tiers: keywordsOnly }, 10, true);
+  assert.match(tooltip, /indexing: keywords ready, meaning 12%\nKeywords: ready \(1,234 fragments\)\nMeaning: 12% \(129 of 1,000 embedded\)/);
+  assert.doesNotMatch(statusBarTooltip(status, 10, true), /Keywords/); // a server without tiers
+  assert.deepEqual(tierRows(both)[1], ['Meaning', 'ready (1,000 of 1,000 embedded)']);
+});
+
 test('status report: facts, sources and options as Markdown tables', () => {
   const markdown = statusReport(
     {
@@ -108,4 +129,9 @@ test('status report: facts, sources and options as Markdown tables', () => {
   assert.match(markdown, /\| topK \| `8` \|/);
   assert.match(markdown, /\| Server \| `\/venv\/bin\/recall-ls serve` \|/);
   assert.match(statusReport({ state: 'ready', sources: [] }, 'x'), /None\. Add archives/);
+  const tiers = { keywords: { ready: true, fragments: 34 }, meaning: { ready: false, embedded: 17, total: 34 } };
+  const withTiers = statusReport({ state: 'indexing', message: 'keywords ready, meaning 50%', tiers }, 'x');
+  assert.match(withTiers, /\| State \| indexing \(keywords ready, meaning 50%\) \|/);
+  assert.match(withTiers, /\| Keywords \| ready \(34 fragments\) \|\n\| Meaning \| 50% \(17 of 34 embedded\) \|/);
+  assert.doesNotMatch(markdown, /Keywords/);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { esc, PanelState, renderPanel } from '../../src/panelView';
+import { esc, PanelState, renderPanel, rowText } from '../../src/panelView';
 import { note, tweet } from './fixtures';
 
 const ready = { state: 'ready' as const, message: '', percent: null, revision: 1, pending: 0 };
@@ -12,7 +12,9 @@ function state(extra: Partial<PanelState>): PanelState {
 test('rows show the snippet, date, source and score, with open, insert and hide actions', () => {
   const html = renderPanel(state({ items: [tweet, note] }));
   assert.match(html, /2 related to the paragraph at <span class="where">draft\.md:3<\/span>/);
-  assert.match(html, /Reading old notebooks is humbling/);
+  assert.equal((html.match(/<span class="text"><\/span>/g) ?? []).length, 2); // filled by highlightNodes
+  assert.equal(rowText(tweet), tweet.text);
+  assert.match(rowText({ ...tweet, text: 'word '.repeat(100) }), /^(word ){55}word…$/);
   assert.match(html, /<span class="date">2024-06-25<\/span><span class="source">tweet<\/span><span class="score" title="similarity">0\.61<\/span>/);
   assert.match(html, /data-action="open" data-id="tweet:1850000000000004000" title="Open the tweet in the browser"/);
   assert.match(html, /title="Open writing habits\.md at line 12"/);
@@ -28,10 +30,10 @@ test('the configured insert format is the first, primary button', () => {
   assert.match(html, /<div class="actions"><button class="action primary" data-action="insert" data-format="quote"/);
 });
 
-test('past writing is shown as text, never as markup', () => {
-  const html = renderPanel(state({ items: [{ ...tweet, id: 'x"y', text: '<img src=x onerror=alert(1)> & "q"' }] }));
-  assert.doesNotMatch(html, /<img/);
-  assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt; &amp; &quot;q&quot;/);
+test('past writing is never in the HTML: escaped in attributes and labels, its text left to DOM nodes', () => {
+  const html = renderPanel(state({ items: [{ ...note, id: 'x"y', title: '<b>t</b>', text: '<img src=x onerror=alert(1)> & "q"' }] }));
+  assert.doesNotMatch(html, /<img|<b>|onerror/);
+  assert.match(html, /<span class="title">&lt;b&gt;t&lt;\/b&gt;<\/span><span class="text"><\/span>/);
   assert.match(html, /data-id="x&quot;y"/);
   assert.equal(esc(`<a href='x'>&</a>`), '&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;');
 });
@@ -49,10 +51,12 @@ test('progress shows while the model loads and while indexing', () => {
   const indexing = renderPanel(state({ status: { ...ready, state: 'indexing', message: 'reading notes', percent: 50 }, items: [tweet] }));
   assert.match(indexing, /Indexing: reading notes <span class="percent">50%<\/span>/);
   assert.match(indexing, /aria-valuenow="50"><div style="width:50%">/);
-  assert.match(indexing, /Reading old notebooks/); // the list stays usable meanwhile
+  assert.match(indexing, /class="items"/); // the list stays usable meanwhile
   const loading = renderPanel(state({ status: { ...ready, state: 'loading-model' } }));
   assert.match(loading, /Loading the model…[\s\S]*indeterminate/);
   assert.doesNotMatch(renderPanel(state({})), /class="progress"/);
+  const tiers = { keywords: { ready: true, fragments: 40 }, meaning: { ready: false, embedded: 0, total: 40 } };
+  assert.match(renderPanel(state({ status: { ...ready, state: 'loading-model', tiers } })), /Loading the model… Keyword search is ready\./);
 });
 
 test('a stopped server shows why, not a list that can no longer be acted on', () => {

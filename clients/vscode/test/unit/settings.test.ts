@@ -32,7 +32,7 @@ test('server settings: every key of docs/configuration.md, at the server default
   assert.deepEqual(SERVER_KEYS.sort(), [
     'codeLens', 'codeLensMinWords', 'debounceMs', 'device', 'exclude', 'includeDeleted', 'includeLikes',
     'includePrivate', 'includeReplies', 'includeRetweets', 'indexDir', 'insertFormat', 'maxFileBytes',
-    'minScore', 'model', 'sources', 'topK',
+    'minScore', 'model', 'ranking', 'sources', 'topK',
   ]);
 });
 
@@ -47,6 +47,7 @@ test('server settings: values read, paths expanded, wrong types defaulted, clien
     exclude: 'drafts/**',
     insertFormat: 'markdown',
     codeLens: false,
+    ranking: 'fuzzy',
     'server.path': '/usr/bin/recall-ls',
     'trace.server': 'verbose',
     plaintext: true,
@@ -61,6 +62,8 @@ test('server settings: values read, paths expanded, wrong types defaulted, clien
   assert.deepEqual(settings.exclude, ['drafts/**']);
   assert.equal(settings.insertFormat, 'text');
   assert.equal(settings.codeLens, false);
+  assert.equal(settings.ranking, 'hybrid'); // 'fuzzy' is no ranking
+  assert.equal(serverSettings((key) => (key === 'ranking' ? 'keyword' : undefined), vars).ranking, 'keyword');
   assert.deepEqual(Object.keys(settings).sort(), [...SERVER_KEYS].sort());
 });
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import zipfile
 from collections import Counter
 from dataclasses import replace
@@ -45,15 +46,24 @@ def _detect_archive(has_file: Callable[[str], bool], has_months: Callable[[str],
     return None
 
 
+def _is(test: Callable[[], bool]) -> bool:
+    """``path.is_dir()`` and the like, False for what cannot be looked at (a folder without read
+    or search permission): the notes importer reports such a folder, with its reason, once."""
+    try:
+        return test()
+    except OSError:
+        return False
+
+
 def detect(path: Path) -> str | None:
     """The format of ``path``, or None when it holds nothing Recall can read."""
-    if path.is_dir():
+    if _is(path.is_dir):
         def has_months(folder: str) -> bool:
             target = path / folder
-            return target.is_dir() and any(_GRAILBIRD_MONTH.match(p.name) for p in target.iterdir())
+            return _is(lambda: any(_GRAILBIRD_MONTH.match(p.name) for p in target.iterdir()))
 
-        return _detect_archive(lambda name: (path / name).is_file(), has_months) or NOTES
-    if not path.is_file():
+        return _detect_archive(lambda name: _is((path / name).is_file), has_months) or NOTES
+    if not _is(path.is_file):
         return None
     name = path.name.lower()
     if name.endswith(".zip"):
@@ -110,13 +120,13 @@ def _find_archives(folder: Path, depth: int, found: list[tuple[Path, str]]) -> N
         if entry.name.startswith(".") or entry.name == "node_modules":
             continue
         child = Path(entry.path)
-        if entry.is_dir(follow_symlinks=False):
+        if _is(lambda: entry.is_dir(follow_symlinks=False)):
             kind = detect(child)
             if kind != NOTES:
                 found.append((child, kind))
             else:
                 _find_archives(child, depth - 1, found)
-        elif entry.name.lower().endswith((".zip", ".json")) and entry.is_file(follow_symlinks=False):
+        elif entry.name.lower().endswith((".zip", ".json")) and _is(lambda: entry.is_file(follow_symlinks=False)):
             kind = detect(child)
             if kind is not None and kind != NOTES:
                 found.append((child, kind))
@@ -156,8 +166,7 @@ def read(path: Path, options: ImportOptions | None = None) -> SourceReport:
     kind = detect(path)
     if kind is None:
         report = SourceReport(str(path), "unknown")
-        what = "does not exist" if not path.exists() else "is not an archive, an outbox.json or a notes folder"
-        report.error(str(path), what)
+        report.error(str(path), _not_a_source(path))
         return report
     # Imported here, not at the top: each importer is only loaded when its format is met.
     if kind == TWITTER:
@@ -170,4 +179,25 @@ def read(path: Path, options: ImportOptions | None = None) -> SourceReport:
         from recall_ls.core.sources import mastodon as importer
     else:
         from recall_ls.core.sources import notes as importer
-    return importer.read(path, options)
+    try:
+        return importer.read(path, options)
+    except (OSError, MemoryError) as exc:
+        # Importers report what they cannot read file by file; this is the net under them, so that
+        # one source never ends the run (nor is blamed on the index folder) and the next is read.
+        report = SourceReport(str(path), kind)
+        reason = "not enough memory" if isinstance(exc, MemoryError) else exc.strerror or exc
+        report.error(str(path), f"cannot read: {reason}")
+        return report
+
+
+def _not_a_source(path: Path) -> str:
+    """Why ``detect`` found nothing at ``path``, in words."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "does not exist"
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        return "is not a regular file (a FIFO, socket or device): not read"
+    return "is not an archive, an outbox.json or a notes folder"

@@ -2,16 +2,36 @@
 
 Importers ask for files by their name inside the archive (``data/tweets.js``) and never list or
 open anything else, so private files (direct messages, IP audit) are never read.
+
+A zip is read within a budget: a member may expand to ``MAX_MEMBER_BYTES`` and the members read from
+one zip to ``MAX_ZIP_BYTES`` together, far above any real export (100,000 tweets are about 300 MB) and
+far below what a zip bomb of a few kilobytes asks for. The sizes the zip states are checked first, and
+what is inflated is counted as it comes, since a zip can state sizes it does not hold.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from recall_ls.core.sources.base import FileState, SourceReport
+from recall_ls.core.sources.base import FileState, SourceReport, read_regular, too_large_reason
+
+MAX_MEMBER_BYTES = 500_000_000
+MAX_ZIP_BYTES = 1_000_000_000
+_CHUNK = 1 << 20
+
+
+class TooLarge(OSError):
+    """A zip member past the budget: the importers report it as any file they cannot read."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(errno.EFBIG, message)
+
+    def __str__(self) -> str:
+        return self.strerror
 
 
 class ArchiveFiles:
@@ -21,6 +41,7 @@ class ArchiveFiles:
         self.root = root
         self._zip: zipfile.ZipFile | None = None
         self._prefix = ""
+        self._inflated = 0  # bytes read from the zip's members so far, against MAX_ZIP_BYTES
         if root.is_file():
             self._zip = zipfile.ZipFile(root)
             # Some zips wrap everything in one top folder (``twitter-2022-11-02-abc/data/...``).
@@ -69,8 +90,31 @@ class ArchiveFiles:
 
     def read_bytes(self, name: str) -> bytes:
         if self._zip is not None:
-            return self._zip.read(self._prefix + name)
-        return (self.root / name).read_bytes()
+            return self._read_member(self._zip.getinfo(self._prefix + name))
+        return read_regular(self.root / name)
+
+    def _read_member(self, info: zipfile.ZipInfo) -> bytes:
+        """A member's bytes, inflated chunk by chunk within the budget (``TooLarge`` past it)."""
+        assert self._zip is not None
+        member_limit, zip_left = MAX_MEMBER_BYTES, MAX_ZIP_BYTES - self._inflated
+        self._check(info.file_size, member_limit, zip_left)
+        parts, size = [], 0
+        with self._zip.open(info) as member:
+            while chunk := member.read(_CHUNK):
+                size += len(chunk)
+                self._check(size, member_limit, zip_left)
+                parts.append(chunk)
+        self._inflated += size
+        return b"".join(parts)
+
+    @staticmethod
+    def _check(size: int, member_limit: int, zip_left: int) -> None:
+        if size > member_limit:
+            raise TooLarge(f"{too_large_reason(member_limit)} once unzipped, the most Recall reads from one "
+                           "file of a zip (a damaged zip, or one made to fill memory?)")
+        if size > zip_left:
+            raise TooLarge(f"with the files read before it, {too_large_reason(MAX_ZIP_BYTES)} once unzipped, the "
+                           "most Recall reads from one zip (a damaged zip, or one made to fill memory?)")
 
     def display(self, name: str) -> str:
         """The path a person can act on: a real file path, or ``archive.zip!/data/tweets.js``."""

@@ -7,9 +7,11 @@ a problem with one file becomes an entry in ``errors`` naming the file, and the 
 from __future__ import annotations
 
 import fnmatch
+import os
+import stat
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from recall_ls.core.fragments import Fragment
 
@@ -53,6 +55,36 @@ def is_excluded(relative_path: str, globs: tuple[str, ...] | list[str]) -> bool:
     return False
 
 
+def too_large_reason(limit: int) -> str:
+    """Skip reason for files over ``limit`` bytes; the same text for every file of a run."""
+    if limit >= 1_000_000:
+        return f"larger than {limit / 1_000_000:.1f} MB"
+    if limit >= 1_000:
+        return f"larger than {limit / 1_000:.0f} KB"
+    return f"larger than {limit} bytes"
+
+
+class NotARegularFile(OSError):
+    """A FIFO, socket or device where a file was expected: never read (a FIFO would block forever)."""
+
+    def __init__(self, path: str | Path) -> None:
+        super().__init__(f"{path} is not a regular file")
+
+
+def is_regular(st: os.stat_result) -> bool:
+    return stat.S_ISREG(st.st_mode)
+
+
+def read_regular(path: str | Path) -> bytes:
+    """The bytes of a regular file. Opened without blocking and checked once open, so that a FIFO
+    put in the file's place after the caller looked raises ``NotARegularFile`` instead of hanging."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with open(fd, "rb") as handle:
+        if not is_regular(os.fstat(fd)):
+            raise NotARegularFile(path)
+        return handle.read()
+
+
 @dataclass(frozen=True, slots=True)
 class FileState:
     """What the store remembers of a source file to know, next run, whether it changed."""
@@ -82,8 +114,13 @@ class SourceReport:
     fragments: list[Fragment] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
     skipped_files: list[Problem] = field(default_factory=list)
-    errors: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)  # something was not read
+    warnings: list[Problem] = field(default_factory=list)  # read, though not all as written
     files: list[FileState] = field(default_factory=list)
+    # Files and folders not read this time (unreadable, not UTF-8): what the store holds from them
+    # stays, and everything else is brought up to date (a deleted note leaves). None when the importer
+    # cannot tell which records its errors hid (a damaged archive file): nothing is removed then.
+    unread: list[str] | None = None
 
     def skip(self, reason: str, path: str | None = None) -> None:
         """Count something left out on purpose; a skipped file is also listed by name."""
@@ -93,3 +130,9 @@ class SourceReport:
 
     def error(self, path: str, message: str) -> None:
         self.errors.append(Problem(path, message))
+
+    def not_read(self, path: str) -> None:
+        """``path`` (a file or a folder) is there but was not read: what is stored from it stays."""
+        if self.unread is None:
+            self.unread = []
+        self.unread.append(path)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import tomllib
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -31,7 +32,16 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from recall_ls.core.fragments import Fragment, Kind, normalize_for_hash
-from recall_ls.core.sources.base import FileState, ImportOptions, Problem, SourceReport
+from recall_ls.core.sources.base import (
+    FileState,
+    ImportOptions,
+    NotARegularFile,
+    Problem,
+    SourceReport,
+    is_regular,
+    read_regular,
+    too_large_reason,
+)
 from recall_ls.core.sources.stretches import as_ranges, cut_points
 
 NOTE_SUFFIXES = (".md", ".markdown", ".txt")
@@ -46,18 +56,13 @@ SKIP_UNREADABLE = "unreadable"
 SKIP_SYMLINK_LOOP = "symlink loop"
 SKIP_DUPLICATE_FOLDER = "already read"
 SKIP_IGNORED = "ignored"
+SKIP_NOT_REGULAR = "not a regular file"  # a FIFO, socket or device named like a note: never opened
+SKIP_BROKEN_LINK = "broken link"  # a symlink to nothing: nothing to read, nothing lost
+# Skips of a note that is there but could not be read: what was stored from it is kept.
+_NOT_READ = frozenset({SKIP_UNREADABLE, SKIP_NOT_UTF8})
 
 _BINARY_SNIFF_BYTES = 8192
 _DIGEST_CHARS = 12
-
-
-def too_large_reason(limit: int) -> str:
-    """Skip reason for files over ``limit`` bytes; the same text for every file of a run."""
-    if limit >= 1_000_000:
-        return f"larger than {limit / 1_000_000:.1f} MB"
-    if limit >= 1_000:
-        return f"larger than {limit / 1_000:.0f} KB"
-    return f"larger than {limit} bytes"
 
 
 # --------------------------------------------------------------------------------------------
@@ -652,9 +657,12 @@ def block_at_line(blocks: list[Block], line: int, *, lookback: int = 0) -> Block
 def parse_front_matter(text: str, problems: list[str] | None = None) -> tuple[dict[str, Any], int]:
     """The front matter of a note as a dict, and the 1-based line where the body starts.
 
-    A YAML (``---``) or TOML (``+++``) block that does not parse yields ``{}``; what went wrong is
-    appended to ``problems`` when given. The body still starts after the block: its lines are never
-    note text.
+    A YAML (``---``) block that strict YAML rejects is read the way Obsidian and other note apps read
+    it: line by line, ``key: value`` with everything after the first ``: `` the value (placeholders
+    like ``{{title}}`` and ``[[wikilinks]]`` kept as text), ``- item`` lines a list under the key
+    above. A TOML (``+++``) block that does not parse yields ``{}``. What was read leniently or
+    ignored is appended to ``problems`` when given (a warning: the note itself is read). The body
+    still starts after the block: its lines are never note text.
     """
     lines = _lines(text)
     front = _front_matter_end(lines)
@@ -668,9 +676,11 @@ def parse_front_matter(text: str, problems: list[str] | None = None) -> tuple[di
         else:
             data = tomllib.loads(source)
     except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
+        data = _loose_front_matter(lines[1:end]) if kind == "yaml" else {}
         if problems is not None:
-            problems.append(f"front matter ignored: {_describe(exc)}")
-        return {}, end + 2
+            what = "read line by line" if data else "ignored"
+            problems.append(f"front matter {what}: {_describe(exc)}")
+        return data, end + 2
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -681,6 +691,32 @@ def parse_front_matter(text: str, problems: list[str] | None = None) -> tuple[di
 
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_LOOSE_KEY = re.compile(r"^([^\s:#-][^:]*?):(?:\s+(.*))?$")
+_LOOSE_ITEM = re.compile(r"^\s*-\s+(.*)$")
+
+
+def _loose_front_matter(lines: list[str]) -> dict[str, Any]:
+    """``key: value`` lines as note apps read them when the block is not strict YAML."""
+    data: dict[str, Any] = {}
+    key = None
+    for line in lines:
+        item = _LOOSE_ITEM.match(line)
+        if item and key is not None:
+            listed = data[key] if isinstance(data[key], list) else []
+            data[key] = [*listed, _unquote(item.group(1))]
+            continue
+        pair = _LOOSE_KEY.match(line)
+        if pair:
+            key = pair.group(1).strip()
+            data[key] = _unquote(pair.group(2) or "")
+    return data
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
 
 
 def _describe(exc: Exception) -> str:
@@ -780,7 +816,7 @@ def fragments_from_text(
     mtime: str | None = None,
     markdown: bool | None = None,
 ) -> tuple[list[Fragment], list[str]]:
-    """The fragments of one note and the problems met (a front matter that does not parse).
+    """The fragments of one note and the warnings met (a front matter that is not strict YAML).
 
     ``path`` is the file the fragments point at, ``source`` the root the user registered and
     ``relative_path`` the note's path under it (POSIX): ids are ``note:<relative_path>#<digest>``.
@@ -853,6 +889,7 @@ class NoteFile:
     fragments: list[Fragment] = field(default_factory=list)
     state: FileState | None = None
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # read, but not all of it as written
     skipped: str | None = None
 
 
@@ -880,16 +917,10 @@ def read_file(path: Path, root: Path, options: ImportOptions | None = None) -> N
     if options.excluded(relative):
         result.skipped = SKIP_EXCLUDED
         return result
-    try:
-        st = path.stat()
-        if st.st_size > options.max_file_bytes:
-            result.skipped = too_large_reason(options.max_file_bytes)
-            return result
-        raw = path.read_bytes()
-    except OSError as exc:
-        result.skipped = SKIP_UNREADABLE
-        result.problems.append(Problem(display, f"cannot read: {exc.strerror or exc}"))
+    read = _read_bytes(path, options, result)
+    if read is None:
         return result
+    raw, st = read
     if b"\0" in raw[:_BINARY_SNIFF_BYTES]:
         result.skipped = SKIP_BINARY
         return result
@@ -900,11 +931,32 @@ def read_file(path: Path, root: Path, options: ImportOptions | None = None) -> N
         result.problems.append(Problem(display, f"not valid UTF-8 at byte {exc.start}"))
         return result
     mtime = datetime.fromtimestamp(st.st_mtime, timezone.utc).isoformat(timespec="seconds")
-    fragments, problems = fragments_from_text(text, display, str(root), relative, mtime=mtime)
+    fragments, warnings = fragments_from_text(text, display, str(root), relative, mtime=mtime)
     result.fragments = fragments
-    result.problems.extend(Problem(display, message) for message in problems)
+    result.warnings.extend(Problem(display, message) for message in warnings)
     result.state = FileState(display, st.st_size, st.st_mtime_ns)
     return result
+
+
+def _read_bytes(path: Path, options: ImportOptions, result: NoteFile) -> tuple[bytes, os.stat_result] | None:
+    """The bytes of a note and its stat; None, with the reason in ``result``, when it is not read."""
+    try:
+        st = path.stat()
+        if not is_regular(st):
+            result.skipped = SKIP_NOT_REGULAR
+        elif st.st_size > options.max_file_bytes:
+            result.skipped = too_large_reason(options.max_file_bytes)
+        else:
+            return read_regular(path), st
+    except NotARegularFile:
+        result.skipped = SKIP_NOT_REGULAR
+    except OSError as exc:
+        if isinstance(exc, FileNotFoundError) and path.is_symlink():
+            result.skipped = SKIP_BROKEN_LINK
+        else:
+            result.skipped = SKIP_UNREADABLE
+            result.problems.append(Problem(result.path, f"cannot read: {exc.strerror or exc}"))
+    return None
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -918,21 +970,37 @@ def read(path: Path, options: ImportOptions | None = None) -> SourceReport:
     """Every fragment of the notes folder (walked recursively) or single note file at ``path``."""
     options = options or ImportOptions()
     path = Path(path).expanduser().absolute()
-    report = SourceReport(str(path), "notes")
-    if path.is_file():
-        _collect(report, read_file(path, path.parent, options))
-    elif path.is_dir():
+    report = SourceReport(str(path), "notes", unread=[])
+    try:
+        folder = stat.S_ISDIR(path.stat().st_mode)
+    except FileNotFoundError:
+        report.error(str(path), "does not exist")
+        return report
+    except OSError as exc:
+        _unreadable(report, str(path), f"cannot read: {exc.strerror or exc}")
+        return report
+    if folder:
         _walk(path, options, report)
     else:
-        report.error(str(path), "does not exist")
+        _collect(report, read_file(path, path.parent, options))
     return report
+
+
+def _unreadable(report: SourceReport, path: str, message: str) -> None:
+    """A folder or file that could not be read: one skip, and one error saying why."""
+    report.skip(SKIP_UNREADABLE, path)
+    report.error(path, message)
+    report.not_read(path)
 
 
 def _collect(report: SourceReport, note: NoteFile) -> None:
     if note.skipped is not None:
         report.skip(note.skipped, note.path)
+    if note.skipped in _NOT_READ:
+        report.not_read(note.path)
     report.fragments.extend(note.fragments)
     report.errors.extend(note.problems)
+    report.warnings.extend(note.warnings)
     if note.state is not None:
         report.files.append(note.state)
 
@@ -948,7 +1016,7 @@ def _walk(root: Path, options: ImportOptions, report: SourceReport) -> None:
             with os.scandir(folder) as scan:
                 entries = sorted(scan, key=lambda entry: entry.name)
         except OSError as exc:
-            report.error(folder, f"cannot list folder: {exc.strerror or exc}")
+            _unreadable(report, folder, f"cannot list folder: {exc.strerror or exc}")
             continue
         subfolders: list[tuple[str, tuple[str, ...]]] = []
         for entry in entries:

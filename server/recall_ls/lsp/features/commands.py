@@ -27,7 +27,7 @@ def register(server: RecallServer) -> None:
     def status(ls: RecallServer, *args: Any) -> dict:
         return ls.live.status() | ls.brief_status() | {
             "openDocuments": len(ls.workspace.text_documents),
-            "options": {"topK": ls.options.top_k, "minScore": ls.options.min_score,
+            "options": {"topK": ls.options.top_k, "minScore": ls.options.min_score, "ranking": ls.options.ranking,
                         "insertFormat": ls.options.insert_format, "debounceMs": ls.options.debounce_ms},
             "version": __version__,
         }

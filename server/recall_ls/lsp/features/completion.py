@@ -2,8 +2,11 @@
 
 Editors filter completion items against the word before the cursor. Past writing rarely starts with
 that word, so each item's edit range covers the typed word and its filter text starts with it: the
-items survive VS Code's and Neovim's filtering, and accepting one replaces the typed word. The list
-is incomplete so the editor asks again as the paragraph grows. Documentation is filled in on resolve.
+items survive VS Code's and Neovim's filtering, and accepting one replaces the typed word. Clients
+that filter on the inserted text instead (Emacs's eglot 1.9 matches the typed word against
+``insertText``, or the label without one, with Emacs's completion styles) get an ``insertText`` that
+starts with the typed word too; it is never inserted, since every item has a ``textEdit``. The list is
+incomplete so the editor asks again as the paragraph grows. Documentation is filled in on resolve.
 """
 
 from __future__ import annotations
@@ -31,10 +34,11 @@ def register(server: RecallServer) -> None:
         hits = await ls.related(paragraph)
         items = [
             types.CompletionItem(
-                label=render.snippet(hit.fragment.text, 60),
+                label=(label := render.snippet(hit.fragment.text, 60)),
                 kind=types.CompletionItemKind.Text,
                 detail=f"{render.date_of(hit.fragment)} · {render.source_label(hit.fragment)} · {hit.score:.2f}",
                 filter_text=f"{typed} {hit.fragment.text}" if typed else hit.fragment.text,
+                insert_text=f"{typed} {label}" if typed else label,
                 sort_text=f"{rank:03d}",
                 preselect=rank == 0,
                 text_edit=types.TextEdit(range=span, new_text=render.insertion(hit.fragment, ls.options.insert_format)),

@@ -20,7 +20,8 @@ return function(t)
   t.keys('K')
   local hover = t.wait('a hover float with the error-message tweet', function()
     for _, float in ipairs(t.floats()) do
-      if t.text(float):find('A good error message says', 1, true) then
+      -- The server bolds the matched words (`**message**`); the float keeps the Markdown.
+      if t.text(float):gsub('%*%*', ''):find('A good error message says', 1, true) then
         return float
       end
     end
@@ -147,13 +148,7 @@ return function(t)
   -- Running the lens opens the panel with its items, without asking the server again.
   vim.api.nvim_win_set_cursor(0, { lens_row, 0 })
   vim.lsp.codelens.run()
-  local panel = t.wait('the panel opened by the lens command', function()
-    for _, b in ipairs(vim.api.nvim_list_bufs()) do
-      if vim.api.nvim_buf_is_loaded(b) and vim.bo[b].filetype == 'recall' then
-        return b
-      end
-    end
-  end)
+  local panel = t.panel_buffer('the panel opened by the lens command')
   t.wait('the lens items in the panel', function()
     return t.text(panel):find('A good error message says', 1, true)
   end)

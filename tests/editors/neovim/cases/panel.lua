@@ -1,6 +1,7 @@
--- The panel: typing a paragraph fills it (pushed `recall/related`), moving to another paragraph
--- refills it (`recall/related` request on CursorMoved), and its keys work: <CR> opens a tweet's URL
--- or a note at its line, `i` inserts into the writing window, `x` hides, `q` closes.
+-- The panel: typing a paragraph fills it (pushed `recall/related`) with the matched words
+-- highlighted, moving to another paragraph refills it (`recall/related` request on CursorMoved), and
+-- its keys work: <CR> opens a tweet's URL or a note at its line, `i` inserts into the writing window,
+-- `x` hides, `q` closes.
 return function(t)
   local ui = t.stub_ui({})
   local buf = t.edit('notes/journal.md')
@@ -8,13 +9,7 @@ return function(t)
   local client = t.ready(buf)
 
   vim.cmd('Recall panel')
-  local panel_buf = t.wait('the panel buffer', function()
-    for _, b in ipairs(vim.api.nvim_list_bufs()) do
-      if vim.api.nvim_buf_is_loaded(b) and vim.bo[b].filetype == 'recall' then
-        return b
-      end
-    end
-  end)
+  local panel_buf = t.panel_buffer()
   local panel_win = vim.fn.bufwinid(panel_buf)
   t.expect(vim.api.nvim_get_current_win() == writing, 'the panel took the focus')
   t.expect(vim.bo[panel_buf].buftype == 'nofile', 'the panel is not a scratch buffer')
@@ -41,6 +36,33 @@ return function(t)
     if line:find('same idea three times', 1, true) then
       tweet_row = row
       t.expect(line:match('^%d%d%d%d%-%d%d%-%d%d · tweet · '), 'item line: %s', line)
+    end
+  end
+
+  -- The tweet's words that the paragraph shares ("old", "same", "times") are highlighted.
+  local written = {}
+  for word in ('Going back through my old journals, I found the same thought written down several times.')
+    :lower()
+    :gmatch("[%w']+")
+  do
+    written[word] = true
+  end
+  local ns = vim.api.nvim_create_namespace('recall.panel')
+  local marked = t.wait('a RecallMatch highlight on the tweet line', function()
+    local texts = {}
+    local panel_lines = vim.api.nvim_buf_get_lines(panel_buf, 0, -1, false)
+    for _, mark in ipairs(vim.api.nvim_buf_get_extmarks(panel_buf, ns, 0, -1, { details = true })) do
+      local row, col, details = mark[2], mark[3], mark[4]
+      local line = panel_lines[row + 1]
+      if details.hl_group == 'RecallMatch' and line:find('same idea three times', 1, true) then
+        table.insert(texts, line:sub(col + 1, details.end_col))
+      end
+    end
+    return #texts > 0 and texts or nil
+  end)
+  for _, text in ipairs(marked) do
+    for word in text:gmatch('%S+') do
+      t.expect(written[word:lower()], '"%s" is highlighted but not in the paragraph: %s', word, vim.inspect(marked))
     end
   end
 

@@ -25,7 +25,8 @@ return function(t)
     10000
   )
   local value = reply and reply[client.id] and reply[client.id].result and reply[client.id].result.contents.value or ''
-  t.expect(value:find('A good error message says', 1, true), 'hover: %s', value)
+  t.expect(value:gsub('%*%*', ''):find('A good error message says', 1, true), 'hover: %s', value)
+  t.expect(value:find('**message**', 1, true), 'the shared word is not bold in the hover: %s', value)
 
   -- A second buffer of another filetype reuses the same client.
   local md = t.edit('notes/writing-habits.md')
