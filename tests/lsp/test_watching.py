@@ -82,6 +82,22 @@ async def test_a_new_note_is_found_then_edits_renames_and_deletes_follow(client:
     await until(client, lacks(client, "mountaineering on ice with a guide", "glacier"))
 
 
+async def test_a_note_that_stops_reading_keeps_what_was_stored_from_it(client: LanguageClient):
+    note = client.notes / "orchard.md"
+    note.write_text("Grafting apple trees in the old orchard, wax and twine on every cut.\n")
+    await until(client, finds(client, "grafting fruit trees", "Grafting apple trees", "orchard.md"))
+    note.write_bytes(b"Grafting pear trees \xff\xfe in the orchard.\n")  # no longer UTF-8
+
+    async def told():
+        return any("orchard.md" in m.message and "UTF-8" in m.message for m in client.messages)
+
+    await until(client, told)
+    # As a full read does: what could not be read is not taken for deleted.
+    assert await finds(client, "grafting fruit trees", "Grafting apple trees", "orchard.md")()
+    note.unlink()
+    await until(client, lacks(client, "grafting fruit trees", "Grafting apple trees"))
+
+
 async def test_a_folder_moved_in_is_read(client: LanguageClient):
     outside = client.root / "elsewhere" / "recipes"
     outside.mkdir(parents=True)

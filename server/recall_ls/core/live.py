@@ -30,6 +30,7 @@ import numpy as np
 from recall_ls.core.embed import ModelError
 from recall_ls.core.engine import Engine
 from recall_ls.core.indexing import Progress
+from recall_ls.core.open_documents import is_open_documents, this_process_source
 from recall_ls.core.session import Session
 from recall_ls.core.sources import NOTES, discover
 from recall_ls.core.sources.base import ImportOptions, is_excluded
@@ -40,7 +41,6 @@ from recall_ls.core.watch import Change, SourceWatcher
 log = logging.getLogger(__name__)
 
 # Open documents that live in no configured source are kept under this pseudo-source.
-OPEN_DOCUMENTS = "open-documents"
 # Small chunks while serving: an edit waits at most one chunk (~0.5 s on 2 cores) behind the backlog.
 LIVE_EMBED_CHUNK = 48
 # File changes are applied this many at a time, so an edit never waits behind a storm.
@@ -100,6 +100,7 @@ class LiveIndex:
         self._jobs: deque[Callable[[], None]] = deque()
         self._documents: OrderedDict[str, _Document] = OrderedDict()
         self._open_paths: set[str] = set()  # files open in the editor: their buffer is the truth
+        self._open_source = this_process_source()  # where open documents outside the sources are stored
         self._documents_in_flight = 0  # taken from ``_documents`` by the writer, not yet applied
         self._file_changes: OrderedDict[str, Change] = OrderedDict()
         self._storm_total = 0
@@ -271,9 +272,13 @@ class LiveIndex:
                 "embedded": session.store.count_embeddings(session.embedder.key),
                 "searchable": session.indexer.snapshot().size,
                 "hidden": len(session.store.hidden_ids()),
-                "sources": session.store.sources(),
+                "sources": session.store.sources() + self._open_documents_entry(session),
             }
         return status
+
+    def _open_documents_entry(self, session: Session) -> list[dict]:
+        count = session.store.count_fragments(self._open_source)
+        return [{"path": "open documents", "kind": "open-documents", "fragments": count}] if count else []
 
     # -- the writer thread ------------------------------------------------------------------------
 
@@ -416,7 +421,7 @@ class LiveIndex:
         if settings.sources:
             # Configured sources are the truth: forget the ones the user took out.
             for known in session.store.sources():
-                if known["path"] not in configured and known["path"] != OPEN_DOCUMENTS:
+                if known["path"] not in configured and not is_open_documents(known["path"]):
                     session.indexer.remove_source(known["path"])
         for position, path in enumerate(settings.sources):
             self._set_progress(Progress("reading", position, len(settings.sources), f"reading {path.name}"))
@@ -538,7 +543,9 @@ class LiveIndex:
         note = read_file(path, root, settings.import_options)
         for problem in note.problems:
             self._problem(problem.path, problem.message)
-        # A note that became unreadable, too large or excluded leaves the index.
+        if note.unread:  # as in a full read: what was stored from it stays until it reads again
+            return []
+        # A note that became too large or excluded leaves the index.
         state = [note.state] if note.state else []
         session.indexer.apply(change.source, note.fragments, state, only_paths=[change.path])
         return note.fragments
@@ -565,7 +572,7 @@ class LiveIndex:
     def _close(self, session: Session, settings: LiveSettings, path: str) -> None:
         """A closed document falls back to what is on disk: re-read if it is in a source, else dropped."""
         source, relative = self._place(settings, path)
-        if source == OPEN_DOCUMENTS or not Path(path).is_file():
+        if is_open_documents(source) or not Path(path).is_file():
             session.indexer.apply(source, [], only_paths=[path])
             return
         try:
@@ -588,7 +595,8 @@ class LiveIndex:
                     return str(root), candidate.resolve().relative_to(root).as_posix()
                 except ValueError:
                     continue
-        return OPEN_DOCUMENTS, candidate.name
+        # Keyed by the whole path: two open notes.md in different folders are two documents.
+        return self._open_source, candidate.absolute().as_posix()
 
     # -- events -----------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from recall_ls.core.embed import Embedder, resolve_model
 from recall_ls.core.engine import Engine
 from recall_ls.core.indexing import Indexer
+from recall_ls.core.open_documents import forget_orphans
 from recall_ls.core.paths import exposed_warning
 from recall_ls.core.store import open_store
 
@@ -26,6 +27,8 @@ class Session:
         fast_queries: bool = False,
     ) -> None:
         self.store, self.problems = open_store(index_dir)
+        if not self.store.read_only:
+            forget_orphans(self.store)  # drafts left by an editor or server that exited without closing them
         exposed = exposed_warning(index_dir)
         if exposed:
             self.problems.append(exposed)

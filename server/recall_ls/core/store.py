@@ -336,9 +336,16 @@ class Store:
             log.warning("%s: keyword table unreadable: %s", self.path, exc)
             return {}
 
-    def count_fragments(self) -> int:
+    def count_fragments(self, source: str | None = None) -> int:
         with self._lock:
-            return self._db.execute("SELECT count(*) FROM fragments").fetchone()[0]
+            if source is None:
+                return self._db.execute("SELECT count(*) FROM fragments").fetchone()[0]
+            return self._db.execute("SELECT count(*) FROM fragments WHERE source = ?", (source,)).fetchone()[0]
+
+    def fragment_sources(self) -> list[str]:
+        """Every source that has fragments, pseudo-sources (open documents) included."""
+        with self._lock:
+            return [source for (source,) in self._db.execute("SELECT DISTINCT source FROM fragments")]
 
     def count_texts(self) -> int:
         """Distinct texts: what the model embeds (a text in two sources is embedded once)."""

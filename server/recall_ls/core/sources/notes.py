@@ -892,6 +892,11 @@ class NoteFile:
     warnings: list[Problem] = field(default_factory=list)  # read, but not all of it as written
     skipped: str | None = None
 
+    @property
+    def unread(self) -> bool:
+        """There, but not read (unreadable, not UTF-8): what was stored from it stays."""
+        return self.skipped in _NOT_READ
+
 
 def is_note_path(relative_path: str) -> bool:
     """Whether a path under a notes root is one the importer reads (suffix, not hidden or ignored).
@@ -996,7 +1001,7 @@ def _unreadable(report: SourceReport, path: str, message: str) -> None:
 def _collect(report: SourceReport, note: NoteFile) -> None:
     if note.skipped is not None:
         report.skip(note.skipped, note.path)
-    if note.skipped in _NOT_READ:
+    if note.unread:
         report.not_read(note.path)
     report.fragments.extend(note.fragments)
     report.errors.extend(note.problems)
