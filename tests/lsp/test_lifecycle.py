@@ -101,6 +101,19 @@ async def test_settings_pushed_with_did_change_configuration_apply(tmp_path):
 
 
 @pytest.mark.parametrize("spec", CLIENTS)
+async def test_a_missing_source_is_named_once_in_its_message(spec, tmp_path):
+    workspace, index_dir = make_workspace(tmp_path), tmp_path / "index"
+    missing = tmp_path / "no-such-notes"
+    client = await run_server(spec, workspace, index_dir, sources=[str(workspace / "notes"), str(missing)])
+    try:
+        told = [m.message for m in client.messages if str(missing) in m.message]
+        assert len(told) == 1 and told[0].count(str(missing)) == 1, told  # was "…/x: …/x: does not exist"
+        assert told[0].endswith(f"{missing}: does not exist")
+    finally:
+        await client.shutdown_session()
+
+
+@pytest.mark.parametrize("spec", CLIENTS)
 async def test_a_broken_source_is_reported_once_and_the_rest_works(spec, tmp_path):
     workspace, index_dir = make_workspace(tmp_path), tmp_path / "index"
     broken = workspace / "broken" / "data"

@@ -69,6 +69,12 @@ class LiveEvent:
     path: str = ""
     progress: Progress | None = None
 
+    @property
+    def text(self) -> str:
+        """A problem as the user reads it: its path first, unless the message already names it
+        (a source's errors and the index's own messages do: the path shown twice read as a bug)."""
+        return self.detail if not self.path or self.path in self.detail else f"{self.path}: {self.detail}"
+
 
 Listener = Callable[[LiveEvent], None]
 

@@ -221,7 +221,7 @@ class RecallServer(LanguageServer):
 
     def _on_live_event(self, event: LiveEvent) -> None:
         if event.kind == "problem":
-            self.show(f"{event.path}: {event.detail}", types.MessageType.Warning)
+            self.show(event.text, types.MessageType.Warning)
         elif event.kind == "progress":
             if self.loop is not None:
                 self.loop.call_soon_threadsafe(self._progress, event)
