@@ -246,7 +246,9 @@ def _session(args: argparse.Namespace, build_jobs: int = 1):
     from recall_ls.core.store import StoreError
 
     try:
-        session = Session(_index_dir(args), args.model, args.device, build_jobs=build_jobs)
+        # Queries through onnxruntime: a model loaded here exports and checks it once (a few seconds),
+        # and later searches embed their query without loading the model at all.
+        session = Session(_index_dir(args), args.model, args.device, build_jobs, fast_queries=True, light_queries=True)
     except (StoreError, ModelError) as exc:
         raise _ReportedError(str(exc)) from exc
     _warn(session.problems)
@@ -262,14 +264,17 @@ def _ready_session(args: argparse.Namespace):
     """A session that can answer ``args.ranking``. The model (seconds to import) is loaded only when
     meaning can help: not for keyword ranking, nor while nothing is embedded yet."""
     from recall_ls.core.embed import ModelError
+    from recall_ls.core.store import DB_NAME
 
+    if not (_index_dir(args) / DB_NAME).is_file():  # checked before anything is made there
+        raise _ReportedError(f"no index in {_index_dir(args)}: run `recall-ls index PATH...` first")
     session = _session(args)
     if session.store.count_fragments() == 0:
         raise _ReportedError(f"the index in {session.store.index_dir} is empty: run `recall-ls index PATH...` first")
     if args.ranking == "keyword" or session.store.count_embeddings(session.embedder.key) == 0:
         return session
     try:
-        session.ready()
+        session.ready(load_model=False)  # the model loads only if the query cannot be embedded without it
     except ModelError as exc:
         raise _ReportedError(str(exc)) from exc
     _warn(session.indexer.problems)

@@ -137,12 +137,20 @@ class Embedder:
     """Turns texts into L2-normalised float32 vectors. Thread-safe; loads the model on first use."""
 
     def __init__(
-        self, spec: ModelSpec, device: str = "auto", batch_size: int = BATCH_SIZE, fast_queries: bool = False
+        self,
+        spec: ModelSpec,
+        device: str = "auto",
+        batch_size: int = BATCH_SIZE,
+        fast_queries: bool = False,
+        light_queries: bool = False,
     ) -> None:
         self.spec = spec
         self.requested_device = device
         self.batch_size = batch_size
         self.fast_queries = fast_queries
+        # A cold process (the CLI) embeds its query without loading the model when it can.
+        self.light_queries = light_queries
+        self._light = None  # a LightQueryEncoder; False once it proved unavailable
         self._model = None
         self._query_encoder = None  # an OnnxQueryEncoder once prepared
         self._key: str | None = None
@@ -167,6 +175,9 @@ class Embedder:
 
     @property
     def dim(self) -> int:
+        light = self._light_encoder()
+        if light is not None:
+            return light.dim
         self.load()
         assert self._dim is not None
         return self._dim
@@ -214,9 +225,10 @@ class Embedder:
 
     @property
     def query_runtime(self) -> str | None:
-        """What embeds one text: ``onnxruntime`` or ``torch`` (None until loaded)."""
+        """What embeds one text: ``onnxruntime``, ``onnxruntime (model not loaded)`` or ``torch``
+        (None until known)."""
         if self._model is None:
-            return None
+            return "onnxruntime (model not loaded)" if self._light else None
         return "onnxruntime" if self._query_encoder is not None else "torch"
 
     def _prepare_query_encoder(self, model):
@@ -229,12 +241,49 @@ class Embedder:
         from recall_ls.core.paths import default_cache_dir
 
         try:
-            return OnnxQueryEncoder.prepare(model, self.key, default_cache_dir(), threads=torch.get_num_threads())
+            encoder = OnnxQueryEncoder.prepare(model, self.key, default_cache_dir(), threads=torch.get_num_threads())
+            self._check_light_queries(model)
+            return encoder
         except OnnxUnavailable as exc:
             log.info("queries are embedded with torch: %s", exc)
         except Exception as exc:  # a faster path, never a reason to fail
             log.warning("queries are embedded with torch: the ONNX path failed: %s", exc)
         return None
+
+    def _check_light_queries(self, model) -> None:
+        """Check the encoder that needs no model load against this loaded model, and record it, so a
+        cold process (the CLI) may trust it."""
+        from recall_ls.core.light_queries import record_check
+        from recall_ls.core.onnx_queries import LONG_PROBE, PROBES, OnnxUnavailable, export_path
+        from recall_ls.core.paths import default_cache_dir
+
+        texts = [*PROBES, LONG_PROBE]
+        reference = model.encode(texts, convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False)
+        try:
+            record_check(Path(self.spec.location), export_path(default_cache_dir(), self.key), reference, texts)
+        except (OnnxUnavailable, OSError) as exc:
+            log.info("a cold process will load the model for its queries: %s", exc)
+
+    def _light_encoder(self):
+        """The checked encoder that needs no model load, while the model is not loaded (else None)."""
+        if not self.light_queries or self._model is not None or self._light is False:
+            return None
+        if self._light is None:
+            self._light = self._open_light() or False
+        return self._light or None
+
+    def _open_light(self):
+        if self.spec.weights_file is None:
+            return None
+        from recall_ls.core.light_queries import LightQueryEncoder
+        from recall_ls.core.onnx_queries import OnnxUnavailable, export_path
+        from recall_ls.core.paths import default_cache_dir
+
+        try:
+            return LightQueryEncoder.open(Path(self.spec.location), export_path(default_cache_dir(), self.key))
+        except OnnxUnavailable as exc:
+            log.info("queries load the model: %s", exc)
+            return None
 
     def encode(self, texts: Sequence[str], progress: ProgressCallback | None = None) -> np.ndarray:
         """Vectors for ``texts`` in their order. Batches are formed from texts of similar length,
@@ -270,8 +319,12 @@ class Embedder:
             return vector
         vector = stored(key) if stored is not None else None
         if vector is None:
-            self.load()
-            one = self._query_encoder.encode if self._query_encoder is not None else self._encode_batch
+            light = self._light_encoder()
+            if light is not None:
+                one = light.encode
+            else:
+                self.load()
+                one = self._query_encoder.encode if self._query_encoder is not None else self._encode_batch
             vector = np.asarray(one([text])[0], dtype=np.float32)
         self.remember(key, vector)
         return vector

@@ -34,11 +34,12 @@ _POOLING_KEYS = {"cls": "pooling_mode_cls_token", "max": "pooling_mode_max_token
 class LightQueryEncoder:
     """Tokenizer + exported transformer + numpy pooling; vectors L2-normalised like torch's path."""
 
-    def __init__(self, tokenizer, session, pooling: str) -> None:
+    def __init__(self, tokenizer, session, pooling: str, dim: int) -> None:
         self._tokenizer = tokenizer
         self._session = session
         self._inputs = [node.name for node in session.get_inputs()]
         self._pooling = pooling
+        self.dim = dim
 
     @classmethod
     def open(cls, model_folder: Path, export: Path, threads: int = 1, checked: bool = True) -> LightQueryEncoder:
@@ -46,7 +47,7 @@ class LightQueryEncoder:
         False (the check itself), raises ``OnnxUnavailable`` when no valid check is recorded."""
         if checked and not _check_is_current(export):
             raise OnnxUnavailable(f"{export} has not been checked for queries without torch")
-        pooling, max_length = _model_layout(Path(model_folder))
+        pooling, max_length, dim = _model_layout(Path(model_folder))
         try:
             import onnxruntime
             from tokenizers import Tokenizer
@@ -55,7 +56,7 @@ class LightQueryEncoder:
         tokenizer = Tokenizer.from_file(str(Path(model_folder) / "tokenizer.json"))
         tokenizer.enable_truncation(max_length=max_length)
         tokenizer.enable_padding()
-        return cls(tokenizer, open_session(onnxruntime, export, threads), pooling)
+        return cls(tokenizer, open_session(onnxruntime, export, threads), pooling, dim)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         encodings = self._tokenizer.encode_batch(texts)
@@ -111,8 +112,8 @@ def _check_is_current(export: Path) -> bool:
     )
 
 
-def _model_layout(folder: Path) -> tuple[str, int]:
-    """The pooling mode and maximum sequence length of a model this encoder can serve."""
+def _model_layout(folder: Path) -> tuple[str, int, int]:
+    """The pooling mode, maximum sequence length and dimension of a model this encoder can serve."""
     try:
         modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))
         pooling = json.loads((folder / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
@@ -125,4 +126,4 @@ def _model_layout(folder: Path) -> tuple[str, int]:
     modes = [mode for mode, key in _POOLING_KEYS.items() if pooling.get(key)]
     if len(modes) != 1 or pooling.get("pooling_mode_mean_sqrt_len_tokens"):
         raise OnnxUnavailable(f"{folder}: pooling {pooling} needs sentence-transformers")
-    return modes[0], int(config.get("max_seq_length") or 512)
+    return modes[0], int(config.get("max_seq_length") or 512), int(pooling["word_embedding_dimension"])

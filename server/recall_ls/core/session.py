@@ -25,6 +25,7 @@ class Session:
         device: str = "auto",
         build_jobs: int = 1,
         fast_queries: bool = False,
+        light_queries: bool = False,
     ) -> None:
         self.store, self.problems = open_store(index_dir)
         if not self.store.read_only:
@@ -32,14 +33,16 @@ class Session:
         exposed = exposed_warning(index_dir)
         if exposed:
             self.problems.append(exposed)
-        self.embedder = Embedder(resolve_model(model), device=device, fast_queries=fast_queries)
+        self.embedder = Embedder(resolve_model(model), device, fast_queries=fast_queries, light_queries=light_queries)
         self.indexer = Indexer(self.store, self.embedder, build_jobs=build_jobs)
         self._hidden: frozenset[str] = frozenset(self.store.hidden_ids())
         self.engine = Engine(self.store, self.embedder, self.indexer.snapshot, lambda: self._hidden)
 
-    def ready(self) -> None:
-        """Load the model and the saved index: after this, queries answer from what is stored."""
-        self.embedder.load()
+    def ready(self, load_model: bool = True) -> None:
+        """Load the model and the saved index: after this, queries answer from what is stored. Without
+        ``load_model`` the model loads only if a query needs it (a cold CLI may embed without it)."""
+        if load_model:
+            self.embedder.load()
         if not self.indexer.is_open:
             self.indexer.open()
             self.problems += self.indexer.problems
