@@ -15,7 +15,7 @@ first, so the quarters show how the wait grows with how far back a tweet lies.
 
 The server: ``recall-ls serve`` over stdio with a fresh index folder and the archive as its source,
 driven by pytest-lsp's client (as ``bench/server_bench.py``). Each word is asked again after every
-``recall/status`` or ``$/progress`` the server sends (and at least every 2 s); a word is found
+``recall/status`` the server sends (and at least every 2 s); a word is found
 when a returned symbol points at a tweet (its line in ``tweets.js``) that contains it.
 """
 
@@ -107,9 +107,7 @@ async def first_results(archive: Path, texts_by_line: dict[int, str], words: lis
             heard[0] += 1
             news.notify_all()
 
-    client.feature("recall/status")(on_news)
-    client.feature("$/progress")(on_news)
-    client.feature("window/workDoneProgress/create")(lambda params: None)
+    client.feature("recall/status")(on_news)  # pytest-lsp's client takes $/progress itself
     client.feature("workspace/codeLens/refresh")(lambda params: None)
     client.feature("client/registerCapability")(lambda params: None)
     await client.start_io(sys.executable, "-m", "recall_ls", "serve")
@@ -156,6 +154,8 @@ def main() -> None:
     if not CORPORA.is_dir():
         sys.exit(f"needs {CORPORA} (the shared corpora)")
     base = real_tweets()
+    if args.tweets < len(base):  # fewer than the real ones: evenly spread over their time range
+        base = [base[i * len(base) // args.tweets] for i in range(args.tweets)]
     tweets = synthetic_archive(base, args.tweets)
     words = rare_words(base)
     with tempfile.TemporaryDirectory() as scratch:
