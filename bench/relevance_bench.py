@@ -48,7 +48,8 @@ from recall_ls.core.session import Session  # noqa: E402
 CORPORA = ROOT.parent / "shared" / "corpora"
 STS = CORPORA / "labeled-stsbenchmark"
 RANKINGS = ("hybrid", "semantic", "keyword")
-DEFAULT_ARCHIVES = ("twitter-andreruffert", "twitter-alrocar", "twitter-larsbrinkhoff/2021-03-22", "twitter-dsajgiouawj-ja")
+DEFAULT_ARCHIVES = ("twitter-andreruffert", "twitter-alrocar", "twitter-larsbrinkhoff/2021-03-22",
+                    "twitter-dsajgiouawj-ja")
 RELATED_SCORE = 4.0
 K = 10
 
@@ -156,7 +157,8 @@ def main() -> None:
             "model": session.embedder.key,
             "batches": session.embedder.batch_runtime,
             "splits": args.splits,
-            "archive": {"sts_sentences": len(sentences), "real_archives": [str(a.relative_to(CORPORA)) for a in archives],
+            "archive": {"sts_sentences": len(sentences),
+                        "real_archives": [str(a.relative_to(CORPORA)) for a in archives],
                         "fragments": session.store.count_fragments()},
         } | measure(session, drafts)
     finally:
