@@ -101,8 +101,12 @@ async def first_results(archive: Path, texts_by_line: dict[int, str], words: lis
     client = make_test_lsp_client()
     news = asyncio.Condition()
     heard = [0]
+    timeline: list[dict] = []  # each change of the server's state or status message, timed
 
     async def on_news(params):
+        state, message = getattr(params, "state", None), getattr(params, "message", None)
+        if not timeline or (timeline[-1]["state"], timeline[-1]["message"]) != (state, message):
+            timeline.append({"s": round(time.perf_counter() - started, 2), "state": state, "message": message})
         async with news:
             heard[0] += 1
             news.notify_all()
@@ -141,6 +145,7 @@ async def first_results(archive: Path, texts_by_line: dict[int, str], words: lis
     report["all_four_s"] = None if waiting else max(entry["seconds"] for entry in report["words"].values())
     final = await status_of(client)
     report["status_at_end"] = {key: final.get(key) for key in ("state", "fragments", "embedded", "searchable", "model")}
+    report["timeline"] = timeline[:40] + timeline[-5:] if len(timeline) > 45 else timeline
     await client.shutdown_session()
     return report
 
