@@ -1,9 +1,9 @@
 """``recall-ls doctor``: what a user (or a bug report) needs to know about their installation.
 
-Checks the model files and their checksum, the device torch would use, the store's integrity, what
-is indexed and embedded, and how fresh the search index is and whether its files match their
-checksums. It never loads the model itself, and repairs nothing: a damaged file is reported, and left
-for the next ``index`` or server start to rebuild.
+Checks the model files and their checksum, the device torch would use and the precision batches are
+embedded in there, the store's integrity, what is indexed and embedded, and how fresh the search index
+is and whether its files match their checksums. It never loads the model itself, and repairs nothing:
+a damaged file is reported, and left for the next ``index`` or server start to rebuild.
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ import sys
 from pathlib import Path
 
 from recall_ls import __version__
+from recall_ls.core import batch_precision
 from recall_ls.core.embed import Embedder, ModelError, describe, resolve_model
 from recall_ls.core.index import AnnFiles
 from recall_ls.core.indexing import ann_folder
+from recall_ls.core.paths import default_cache_dir
 from recall_ls.core.store import DB_NAME, SCHEMA_VERSION, Store, StoreError, damage_before_open
 
 
@@ -34,6 +36,7 @@ def diagnose(index_dir: Path, model: str | None, device: str) -> dict:
         report["model"] = {"name": model, "error": str(exc)}
     report["device"] = _device_report(device)
     report["queries"] = _query_runtime_report(embedder)
+    report["batches"] = _batch_report(embedder, report["device"])
     report["index"] = _index_report(index_dir, embedder, problems)
     report["configuration"] = {
         "index_dir": str(index_dir),
@@ -82,7 +85,6 @@ def _query_runtime_report(embedder: Embedder | None) -> dict:
     from importlib import metadata
 
     from recall_ls.core.onnx_queries import export_path
-    from recall_ls.core.paths import default_cache_dir
 
     try:
         version = metadata.version("onnxruntime")
@@ -94,6 +96,24 @@ def _query_runtime_report(embedder: Embedder | None) -> dict:
         report["export"] = str(path)
         report["exported"] = path.is_file()  # else the server makes it on its first start (a few seconds)
     return report
+
+
+def _batch_report(embedder: Embedder | None, device: dict) -> dict:
+    """The precision indexing embeds in on the device torch would use, and why: the verdict the
+    last check recorded on this hardware, else what the first batch will check."""
+    if embedder is None or "would_use" not in device:
+        return {"precision": None}
+    hw = batch_precision.hardware(device["would_use"])
+    requested = embedder.requested_precision
+    path = batch_precision.record_path(default_cache_dir(), embedder.key, hw.device_type)
+    entry = batch_precision.recorded(path, hw, device["torch"]) if requested == "auto" and hw.dtypes else None
+    if entry is not None:
+        return {"precision": entry["describe"], "checked_at": entry["checked_at"]}
+    if requested == "fp32" or not hw.dtypes:
+        # Nothing to check: choose() decides from the setting and the hardware alone.
+        return {"precision": batch_precision.choose(hw, requested, check=None).describe()}
+    return {"precision": f"{' or '.join(hw.dtypes)} on {hw.label} if it agrees with fp32, else fp32",
+            "checked_at": None}  # checked when the first batch is embedded
 
 
 def _index_report(index_dir: Path, embedder: Embedder | None, problems: list[str]) -> dict:

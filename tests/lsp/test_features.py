@@ -9,6 +9,8 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
+from recall_ls.core.batch_precision import cpu_bf16_flags
+
 pytestmark = [pytest.mark.model, pytest.mark.asyncio(loop_scope="module")]
 
 # Each test paraphrases a different example tweet, without its distinctive words, so that drafts
@@ -53,6 +55,15 @@ async def test_capabilities_announce_every_surface(client: LanguageClient):
     status = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="recall.status"))
     assert status["state"] == "ready" and status["fragments"] >= 30
     assert {s["kind"] for s in status["sources"]} >= {"twitter", "notes"}
+
+
+async def test_status_says_how_batches_were_embedded(client: LanguageClient):
+    status = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="recall.status"))
+    batches = status["model"]["batches"]  # the example archive was embedded: the choice is made
+    if cpu_bf16_flags():
+        assert batches.startswith(("bf16 (", "fp32: bf16 differs", "fp32: bf16 check failed")), batches
+    else:
+        assert batches == "fp32: no native bf16 on this CPU"
 
 
 async def test_indexing_reported_progress_that_ended(client: LanguageClient):

@@ -21,7 +21,8 @@ class RecordingModel:
 
 
 def loaded_embedder() -> tuple[Embedder, RecordingModel]:
-    embedder = Embedder(ModelSpec("recording", "/nowhere", bundled=False), device="cpu")
+    # fp32 named: no precision check, whose probe texts would show in the recorded calls.
+    embedder = Embedder(ModelSpec("recording", "/nowhere", bundled=False), device="cpu", precision="fp32")
     model = RecordingModel()
     embedder._model, embedder._dim, embedder._device = model, 4, "cpu"
     return embedder, model

@@ -9,7 +9,8 @@ server calls in the background after answering ``initialize``.
 
 One text at a time (a query) goes through onnxruntime when the embedder is made with
 ``fast_queries`` and the model is on the CPU (``core/onnx_queries.py``); batches always go through
-sentence-transformers on torch.
+sentence-transformers on torch, in fp32 or, where the hardware runs it natively and a check on
+this machine finds the same vectors, in reduced precision (``core/batch_precision.py``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from recall_ls.core import batch_precision
+from recall_ls.core.batch_precision import BatchPrecision
 from recall_ls.core.failpoints import hold
 from recall_ls.core.fragments import text_hash
 
@@ -143,6 +146,7 @@ class Embedder:
         batch_size: int = BATCH_SIZE,
         fast_queries: bool = False,
         light_queries: bool = False,
+        precision: str | None = None,
     ) -> None:
         self.spec = spec
         self.requested_device = device
@@ -151,6 +155,9 @@ class Embedder:
         # A cold process (the CLI) embeds its query without loading the model when it can.
         self.light_queries = light_queries
         self._light = None  # a LightQueryEncoder; False once it proved unavailable
+        # ``auto`` or ``fp32`` for batches; by default ``$RECALL_BATCH_PRECISION``, else ``auto``.
+        self.requested_precision = precision or batch_precision.setting()
+        self._batch_precision: BatchPrecision | None = None
         self._model = None
         self._query_encoder = None  # an OnnxQueryEncoder once prepared
         self._key: str | None = None
@@ -231,6 +238,39 @@ class Embedder:
             return "onnxruntime (model not loaded)" if self._light else None
         return "onnxruntime" if self._query_encoder is not None else "torch"
 
+    @property
+    def batch_precision(self) -> BatchPrecision | None:
+        """How batches are embedded; chosen when the first batch is (None before)."""
+        return self._batch_precision
+
+    @property
+    def batch_runtime(self) -> str | None:
+        """``bf16 (avx512_bf16, checked: cos 0.99998)``, ``fp32: no native bf16 on this CPU``... (None
+        until the first batch)."""
+        return None if self._batch_precision is None else self._batch_precision.describe()
+
+    def _precision(self) -> BatchPrecision:
+        if self._batch_precision is None:
+            with self._load_lock:
+                if self._batch_precision is None:
+                    self._batch_precision = self._choose_precision()
+        return self._batch_precision
+
+    def _choose_precision(self) -> BatchPrecision:
+        import torch
+
+        from recall_ls.core.paths import default_cache_dir
+
+        hw = batch_precision.hardware(self._device)
+        chosen = batch_precision.choose(
+            hw, self.requested_precision, lambda dtype: batch_precision.check(self._model, dtype, hw.device_type)
+        )
+        log.info("batches are embedded in %s", chosen.describe())
+        if self.requested_precision == "auto" and hw.dtypes:
+            path = batch_precision.record_path(default_cache_dir(), self.key, hw.device_type)
+            batch_precision.record(path, chosen, hw, torch.__version__)
+        return chosen
+
     def _prepare_query_encoder(self, model):
         if self.spec.weights_file is None:
             log.info("queries are embedded with torch: the model has no single weights file to name an export by")
@@ -301,9 +341,10 @@ class Embedder:
                 out[i] = vector
         done = len(texts) - len(todo)
         order = sorted(todo, key=lambda i: len(texts[i]))
+        precision = self._precision() if todo else None
         for start in range(0, len(order), self.batch_size):
             batch = order[start : start + self.batch_size]
-            out[batch] = self._encode_batch([texts[i] for i in batch])
+            out[batch] = self._encode_batch([texts[i] for i in batch], precision)
             for i in batch:
                 self.remember(keys[i], out[i])
             done += len(batch)
@@ -346,12 +387,10 @@ class Embedder:
             while len(self._recent) > RECENT_VECTORS:
                 self._recent.popitem(last=False)
 
-    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+    def _encode_batch(self, texts: list[str], precision: BatchPrecision | None = None) -> np.ndarray:
         # No lock: only the indexer encodes batches, and a query must not wait behind a batch.
-        vectors = self._model.encode(
-            texts, batch_size=len(texts), convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False
-        )
-        return np.asarray(vectors, dtype=np.float32)
+        # Queries come without a precision: fp32, the reference.
+        return batch_precision.encode(self._model, texts, precision or batch_precision.FP32)
 
 
 def describe(spec: ModelSpec) -> dict:

@@ -273,7 +273,8 @@ class LiveIndex:
             status |= {
                 "indexDir": str(session.store.index_dir),
                 "model": {"name": session.embedder.spec.name, "location": session.embedder.spec.location,
-                          "loaded": session.embedder.loaded, "queries": session.embedder.query_runtime},
+                          "loaded": session.embedder.loaded, "queries": session.embedder.query_runtime,
+                          "batches": session.embedder.batch_runtime},
                 "fragments": session.store.count_fragments(),
                 "embedded": session.store.count_embeddings(session.embedder.key),
                 "searchable": session.indexer.snapshot().size,
