@@ -199,7 +199,9 @@ class LiveIndex:
             # At most one chunk (~0.5 s) is in flight; every write is a transaction, so a writer
             # still busy after this is safe to abandon.
             self._thread.join(timeout=2)
-        if self._session is not None:
+        # An abandoned writer keeps its session: closing the database under it turned its last
+        # write into an error at every slow exit. The process is ending; SQLite needs no close.
+        if self._session is not None and not self._thread.is_alive():
             self._session.close()
 
     # -- what readers use -------------------------------------------------------------------------
