@@ -337,8 +337,13 @@ def _print_hits(hits: list, as_json: bool) -> None:
 
 
 def _print_skips_and_errors(skipped: dict, skipped_files: list[str], errors: list[str], warnings: list[str]) -> None:
+    from recall_ls.core.sources.skips import explain
+
     if skipped:
-        print("  skipped: " + ", ".join(f"{n} {reason}" for reason, n in sorted(skipped.items())))
+        print("  skipped:")
+    for reason, count in sorted(skipped.items()):
+        meaning = explain(reason)
+        print(f"    {count} {reason}" + (f" ({meaning})" if meaning else ""))
     for line in skipped_files[:20]:
         print(f"    {line}")
     if len(skipped_files) > 20:

@@ -18,6 +18,7 @@ from recall_ls.core.embed import Embedder, ModelError, describe, resolve_model
 from recall_ls.core.index import AnnFiles
 from recall_ls.core.indexing import ann_folder
 from recall_ls.core.paths import default_cache_dir
+from recall_ls.core.sources.skips import explain
 from recall_ls.core.store import DB_NAME, SCHEMA_VERSION, Store, StoreError, damage_before_open
 
 
@@ -55,9 +56,11 @@ def _source_report(source: dict) -> dict:
     report = {"path": source["path"], "kind": source["kind"], "fragments": source["fragments"],
               "indexed_at": source["indexed_at"]}
     if last.get("skipped"):
-        report["skipped"] = last["skipped"]
+        # Each reason with what it means: "12 empty" alone reads as a problem when it is a choice.
+        report["skipped"] = {reason: f"{count} ({explain(reason)})" if explain(reason) else count
+                             for reason, count in last["skipped"].items()}
     if last.get("skipped_files"):
-        report["skipped_files"] = last["skipped_files"][:50]
+        report["skipped_files"] = last["skipped_files"]  # every one, as the README promises
     if last.get("errors"):
         report["errors"] = last["errors"]
     if last.get("warnings"):

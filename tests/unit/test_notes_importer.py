@@ -481,3 +481,11 @@ def test_callout_edge_cases():
         "> [!example]\n| a | b |\n| --- | --- |\n| 1 | 2 |\n"
     )
     assert [(b.text, b.line_start) for b in indexed(text)] == [("Most men had beards.", 1), ("So did he.", 4)]
+
+
+def test_every_skip_reason_an_importer_gives_is_explained():
+    from recall_ls.core.sources import skips
+
+    reasons = {value for name, value in vars(skips).items() if name.isupper() and isinstance(value, str)}
+    assert reasons == set(skips.EXPLANATIONS)
+    assert all(skips.explain(reason) for reason in reasons)

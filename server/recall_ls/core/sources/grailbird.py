@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from recall_ls.core.sources import skips
 from recall_ls.core.sources import twitter_common as common
 from recall_ls.core.sources.archive import ArchiveFiles, open_archive
 from recall_ls.core.sources.base import ImportOptions, SourceReport
@@ -110,7 +111,7 @@ def _month(archive: ArchiveFiles, name: str, options: ImportOptions, report: Sou
     for record, first, last in parsed.records:
         tweet = common.tweet_from_api(record, display, first, last) if isinstance(record, dict) else None
         if tweet is None:
-            report.skip("malformed")
+            report.skip(skips.MALFORMED)
             continue
         if tweet.retweet and options.include_retweets:
             _full_retweet_text(tweet, record)

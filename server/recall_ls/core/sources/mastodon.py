@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from recall_ls.core.fragments import Fragment, Kind
+from recall_ls.core.sources import skips
 from recall_ls.core.sources.archive import ArchiveFiles
 from recall_ls.core.sources.base import ImportOptions, SourceReport
 
@@ -30,13 +31,13 @@ PUBLIC_ADDRESSES = frozenset(
 )
 
 # Skip reasons, shared with the report so counts group across runs and sources.
-SKIP_BOOST = "boost"
-SKIP_PRIVATE = "private"
-SKIP_EMPTY = "empty"
-SKIP_REPLY = "reply"
-SKIP_UNSUPPORTED = "unsupported activity"
-SKIP_DUPLICATE = "duplicate"
-SKIP_NO_ID = "no id"
+SKIP_BOOST = skips.BOOST
+SKIP_PRIVATE = skips.PRIVATE
+SKIP_EMPTY = skips.EMPTY
+SKIP_REPLY = skips.REPLY
+SKIP_UNSUPPORTED = skips.UNSUPPORTED_ACTIVITY
+SKIP_DUPLICATE = skips.DUPLICATE
+SKIP_NO_ID = skips.NO_ID
 
 _POST_TYPES = frozenset({"Note", "Question", "Article", "Page"})
 

@@ -32,6 +32,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from recall_ls.core.fragments import Fragment, Kind, normalize_for_hash
+from recall_ls.core.sources import skips
 from recall_ls.core.sources.base import (
     FileState,
     ImportOptions,
@@ -48,16 +49,15 @@ NOTE_SUFFIXES = (".md", ".markdown", ".txt")
 IGNORED_FOLDERS = frozenset({".git", "node_modules"})
 INDEXED_KINDS = frozenset({"paragraph", "list_item", "quote"})
 
-# Skip reasons: few and fixed, so the report's counts group well.
-SKIP_EXCLUDED = "excluded"
-SKIP_BINARY = "binary"
-SKIP_NOT_UTF8 = "not utf-8"
-SKIP_UNREADABLE = "unreadable"
-SKIP_SYMLINK_LOOP = "symlink loop"
-SKIP_DUPLICATE_FOLDER = "already read"
-SKIP_IGNORED = "ignored"
-SKIP_NOT_REGULAR = "not a regular file"  # a FIFO, socket or device named like a note: never opened
-SKIP_BROKEN_LINK = "broken link"  # a symlink to nothing: nothing to read, nothing lost
+SKIP_EXCLUDED = skips.EXCLUDED
+SKIP_BINARY = skips.BINARY
+SKIP_NOT_UTF8 = skips.NOT_UTF8
+SKIP_UNREADABLE = skips.UNREADABLE
+SKIP_SYMLINK_LOOP = skips.SYMLINK_LOOP
+SKIP_DUPLICATE_FOLDER = skips.ALREADY_READ
+SKIP_IGNORED = skips.IGNORED
+SKIP_NOT_REGULAR = skips.NOT_REGULAR  # a FIFO, socket or device named like a note: never opened
+SKIP_BROKEN_LINK = skips.BROKEN_LINK  # a symlink to nothing: nothing to read, nothing lost
 # Skips of a note that is there but could not be read: what was stored from it is kept.
 _NOT_READ = frozenset({SKIP_UNREADABLE, SKIP_NOT_UTF8})
 

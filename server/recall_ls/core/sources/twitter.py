@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from recall_ls.core.fragments import Fragment, Kind
+from recall_ls.core.sources import skips
 from recall_ls.core.sources import twitter_common as common
 from recall_ls.core.sources.archive import ArchiveFiles
 from recall_ls.core.sources.base import ImportOptions, SourceReport
@@ -173,10 +174,10 @@ class _Import:
             for record, display, first, last in self.load(name, "tweet"):
                 tweet = common.tweet_from_api(record, display, first, last) if record is not None else None
                 if tweet is None:
-                    self.report.skip("malformed")
+                    self.report.skip(skips.MALFORMED)
                     continue
                 if tweet.id in seen:
-                    self.report.skip("duplicate")
+                    self.report.skip(skips.DUPLICATE)
                     continue
                 seen.add(tweet.id)
                 tweets.append(tweet)
@@ -209,7 +210,7 @@ class _Import:
             for record, display, first, last in self.load(name, "tweet"):
                 tweet = common.tweet_from_api(record, display, first, last) if record is not None else None
                 if tweet is None:
-                    self.report.skip("malformed")
+                    self.report.skip(skips.MALFORMED)
                     continue
                 tweet.deleted_at = tweet.deleted_at or "unknown"
                 if tweet.id not in deleted:
@@ -229,11 +230,11 @@ class _Import:
         for tweet in tweets:
             if tweet.deleted_at or tweet.id in deleted:
                 deleted.pop(tweet.id, None)
-                self.report.skip("deleted")
+                self.report.skip(skips.DELETED)
             else:
                 kept.append(tweet)
         for _ in deleted:  # deleted tweets that tweets.js no longer holds
-            self.report.skip("deleted")
+            self.report.skip(skips.DELETED)
         return kept
 
     def last_versions(self, tweets: list[Tweet], groups: dict[str, str]) -> list[Tweet]:
@@ -247,7 +248,7 @@ class _Import:
         for tweet in tweets:
             group = groups.get(tweet.id)
             if group is not None and int(tweet.id) != last[group]:
-                self.report.skip("edited-earlier-version")
+                self.report.skip(skips.EDITED_EARLIER_VERSION)
             else:
                 kept.append(tweet)
         return kept
@@ -258,16 +259,16 @@ class _Import:
         for record, display, first, last in self.load(name, "like"):
             tweet_id = common.id_string(record, "tweetId", None) if record is not None else None
             if tweet_id is None:
-                self.report.skip("malformed")
+                self.report.skip(skips.MALFORMED)
                 continue
             text = record.get("fullText")
             text = common.unescape(text).strip() if isinstance(text, str) else ""
             if not text:
-                self.report.skip("like-without-text")
+                self.report.skip(skips.LIKE_WITHOUT_TEXT)
                 continue
             fragment_id = f"like:{tweet_id}"
             if fragment_id in seen:
-                self.report.skip("duplicate")
+                self.report.skip(skips.DUPLICATE)
                 continue
             seen.add(fragment_id)
             url = record.get("expandedUrl")

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from recall_ls.core.fragments import Fragment, Kind
+from recall_ls.core.sources import skips
 from recall_ls.core.sources.base import ImportOptions, SourceReport
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -477,14 +478,14 @@ def select(tweets: Iterable[Tweet], options: ImportOptions, owner: Owner, report
     seen: set[str] = set()
     for tweet in tweets:
         if tweet.id in seen:
-            report.skip("duplicate")
+            report.skip(skips.DUPLICATE)
             continue
         seen.add(tweet.id)
         if tweet.retweet and not options.include_retweets:
-            report.skip("retweet")
+            report.skip(skips.RETWEET)
         elif tweet.is_reply and not options.include_replies and not tweet.thread_parent(owner):
-            report.skip("reply")
+            report.skip(skips.REPLY)
         elif not has_words(tweet.text):
-            report.skip("empty")
+            report.skip(skips.EMPTY)
         else:
             report.fragments.append(to_fragment(tweet, owner, report.path))

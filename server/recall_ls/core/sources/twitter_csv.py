@@ -19,6 +19,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from recall_ls.core.sources import skips
 from recall_ls.core.sources import twitter_common as common
 from recall_ls.core.sources.archive import ArchiveFiles, open_archive
 from recall_ls.core.sources.base import ImportOptions, SourceReport
@@ -92,7 +93,7 @@ def _rows(archive: ArchiveFiles, name: str, report: SourceReport) -> list[Tweet]
             tweet = _tweet(row, columns, display, first, last)
             if tweet is None:
                 bad_ids += 1
-                report.skip("malformed")
+                report.skip(skips.MALFORMED)
                 continue
             tweets.append(tweet)
     except csv.Error as exc:
