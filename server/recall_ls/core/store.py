@@ -169,10 +169,13 @@ class Store:
     def _check_keywords(self) -> str | None:
         """Rebuild the keyword table from the fragments when it is missing, damaged or out of step."""
         problem = keywords.problem(self._db)
-        if problem is not None:
-            with self._transaction():
-                count = keywords.rebuild(self._db)
-            log.info("%s: keyword table %s; rebuilt from %d fragments", self.path, problem, count)
+        if problem is None:
+            return None
+        with self._transaction():
+            count = keywords.rebuild(self._db)
+        if problem == "missing" and count == 0:
+            return None  # a new store
+        log.info("%s: keyword table %s; rebuilt from %d fragments", self.path, problem, count)
         return problem
 
     def get_meta(self, key: str) -> str | None:
