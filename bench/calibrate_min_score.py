@@ -5,12 +5,18 @@
 STS Benchmark pairs carry a human similarity score from 0 (unrelated) to 5 (same meaning). A good
 floor keeps pairs people call related (>= 2: "not equivalent, but share some details") and drops the
 unrelated ones (< 1). Prints, for candidate floors, the share of each group kept.
+
+Then the keyword gate of hybrid ranking (``KEYWORD_MIN_SHARE``): a pair also passes when the second
+sentence's words carry that share of the first's rare-word weight (IDF over every sentence of the
+file, as the store's keyword tier computes it). Printed: what each share floor adds to ``minScore``
+alone, for related and unrelated pairs, and what it keeps by itself (fragments not yet embedded).
 """
 
 from __future__ import annotations
 
 import csv
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +24,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 
+from recall_ls.core.defaults import DEFAULT_MIN_SCORE  # noqa: E402
 from recall_ls.core.embed import Embedder, resolve_model  # noqa: E402
+from recall_ls.core.fragments import Fragment  # noqa: E402
+from recall_ls.core.keywords import index_keys  # noqa: E402
+from recall_ls.core.store import Store  # noqa: E402
 
 
 def main() -> None:
@@ -39,6 +49,35 @@ def main() -> None:
     print("floor  related kept  unrelated kept")
     for floor in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5):
         print(f"{floor:5.2f}  {np.mean(related >= floor):12.1%}  {np.mean(unrelated >= floor):14.1%}")
+    keyword_gate(pairs, cosine, gold)
+
+
+def keyword_shares(pairs: list[tuple[float, str, str]]) -> np.ndarray:
+    """Each pair's share of the first sentence's rare-word weight found in the second."""
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(Path(folder))
+        texts = sorted({t for _, a, b in pairs for t in (a, b)})
+        store.sync_fragments("/sts", [Fragment(f"s:{i}", "note", t, "/sts", "/sts") for i, t in enumerate(texts)])
+        shares = []
+        for _, left, right in pairs:
+            query = store.keyword_query(left)
+            present = set(index_keys(right).split())
+            shares.append(query.strength(k for k in query.weights if k in present))
+        store.close()
+    return np.array(shares)
+
+
+def keyword_gate(pairs, cosine: np.ndarray, gold: np.ndarray) -> None:
+    share = keyword_shares(pairs)
+    related, unrelated = gold >= 2.0, gold < 1.0
+    by_meaning = cosine >= DEFAULT_MIN_SCORE
+    print(f"\nkeyword gate beside minScore {DEFAULT_MIN_SCORE}: kept by cosine or share (by share alone)")
+    print("share  related kept        unrelated kept")
+    for floor in (0.3, 0.4, 0.5, 0.6, 0.7):
+        passed = by_meaning | (share >= max(floor, DEFAULT_MIN_SCORE))
+        alone = share >= floor
+        print(f"{floor:5.2f}  {np.mean(passed[related]):6.1%} ({np.mean(alone[related]):5.1%})"
+              f"  {np.mean(passed[unrelated]):6.1%} ({np.mean(alone[unrelated]):5.1%})")
 
 
 if __name__ == "__main__":

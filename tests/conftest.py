@@ -15,11 +15,13 @@ requires_corpora = pytest.mark.skipif(not CORPORA.is_dir(), reason=f"real corpor
 
 
 @pytest.fixture
-def small_filesystem(tmp_path):
-    """A tmpfs of a few MB: can be filled, and remounted read-only (root bypasses chmod)."""
+def small_filesystem(tmp_path, request):
+    """A tmpfs of a few MB (4, or the size a test asks for with indirect parametrization): can be
+    filled, and remounted read-only (root bypasses chmod)."""
     mount_point = tmp_path / "mnt"
     mount_point.mkdir()
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount_point)],
+    size = getattr(request, "param", "4m")
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount_point)],
                             capture_output=True, text=True)
     if result.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here ({result.stderr.strip()}): needs root")

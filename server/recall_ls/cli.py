@@ -107,6 +107,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
         raise _ReportedError(str(exc)) from exc
     finally:
         bar.close()
+        _checkpoint(session.store)
     _warn(session.indexer.problems)
     summaries = result.sources
     total = session.store.count_fragments()
@@ -255,6 +256,17 @@ def _session(args: argparse.Namespace, build_jobs: int = 1):
     return session
 
 
+def _checkpoint(store) -> None:
+    """Fold the write-ahead log into the database file before exiting: a folder made read-only
+    afterwards is opened as immutable, which ignores the log (its last writes read as damage)."""
+    import sqlite3
+
+    try:
+        store.checkpoint()
+    except sqlite3.DatabaseError as exc:
+        print(f"recall-ls: warning: {store.path}: cannot fold the write-ahead log: {exc}", file=sys.stderr)
+
+
 def _warn(problems: list[str]) -> None:
     for problem in problems:
         print(f"recall-ls: warning: {problem}", file=sys.stderr)
@@ -271,7 +283,7 @@ def _ready_session(args: argparse.Namespace):
     session = _session(args)
     if session.store.count_fragments() == 0:
         raise _ReportedError(f"the index in {session.store.index_dir} is empty: run `recall-ls index PATH...` first")
-    if args.ranking == "keyword" or session.store.count_embeddings(session.embedder.key) == 0:
+    if args.ranking == "keyword" or not session.store.has_embeddings(session.embedder.key):
         return session
     try:
         session.ready(load_model=False)  # the model loads only if the query cannot be embedded without it

@@ -38,7 +38,7 @@ VOCAB = "keywords_vocab"
 # The rarest keys of a query that are searched, and the documents their postings may add up to:
 # measured at 100k tweets, this keeps the keyword search under 5 ms (bench/RESULTS.md).
 MAX_QUERY_KEYS = 8
-POSTINGS_BUDGET = 2_000
+POSTINGS_BUDGET = 1_500
 # A key in more documents than this share of the corpus says nothing about any of them.
 COMMON_SHARE = 0.05
 COMMON_MIN_DOCS = 50

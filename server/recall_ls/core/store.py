@@ -143,8 +143,10 @@ class Store:
                 self._db.execute("PRAGMA synchronous=NORMAL")
                 self._db.executescript(_SCHEMA)
                 self.keywords_rebuilt = self._check_keywords()
-            # Queries read a few rows by number at random: keep pages mapped and cached.
-            self._db.execute("PRAGMA mmap_size=268435456")
+            # Queries read a few rows by number at random: keep pages mapped and cached. Not for a
+            # read-only folder: reading its mapped pages killed the process with SIGBUS on a tmpfs
+            # remounted read-only (a full scan: counting the embeddings).
+            self._db.execute(f"PRAGMA mmap_size={0 if read_only else 268435456}")
             self._db.execute("PRAGMA cache_size=-32768")
             self._check_schema_version()
         except sqlite3.DatabaseError as exc:
@@ -155,6 +157,12 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file and empty it."""
+        if not self.read_only:
+            with self._lock:
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- schema -----------------------------------------------------------------------------------
 
@@ -171,10 +179,13 @@ class Store:
     def _check_keywords(self) -> str | None:
         """Rebuild the keyword table from the fragments when it is missing, damaged or out of step."""
         problem = keywords.problem(self._db)
-        if problem is not None:
-            with self._transaction():
-                count = keywords.rebuild(self._db)
-            log.info("%s: keyword table %s; rebuilt from %d fragments", self.path, problem, count)
+        if problem is None:
+            return None
+        with self._transaction():
+            count = keywords.rebuild(self._db)
+        if problem == "missing" and count == 0:
+            return None  # a new store
+        log.info("%s: keyword table %s; rebuilt from %d fragments", self.path, problem, count)
         return problem
 
     def get_meta(self, key: str) -> str | None:
@@ -432,6 +443,11 @@ class Store:
                 "SELECT vector FROM embeddings WHERE model = ? AND text_hash = ?", (model, text_hash)
             ).fetchone()
         return None if row is None else np.frombuffer(row[0], dtype="<f4")
+
+    def has_embeddings(self, model: str) -> bool:
+        """Whether any text is embedded for ``model`` (one row read, however large the index)."""
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM embeddings WHERE model = ? LIMIT 1", (model,)).fetchone() is not None
 
     def count_embeddings(self, model: str) -> int:
         with self._lock:

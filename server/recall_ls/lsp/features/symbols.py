@@ -1,6 +1,5 @@
-"""Semantic search through the editor's symbol picker (``workspace/symbol``).
-
-The query is embedded and fragments come back as symbols: notes at their file and line, tweets at
+"""Search by words and meaning (the ``ranking`` setting) through the editor's symbol picker
+(``workspace/symbol``). Fragments come back as symbols: notes at their file and line, tweets at
 their line in the archive file with the tweet's URL as the container.
 """
 

@@ -1,0 +1,104 @@
+"""Instant, hybrid recall through a real server and the real model: the keyword tier answers while
+the model is still loading (held on purpose, ``RECALL_HOLD``), meaning joins once it is loaded, every
+item says which words matched, and the ``ranking`` setting applies without a restart.
+
+The tests of this module run in order against one server per client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from tests.lsp.conftest import CLIENTS, attach_recorder, make_workspace
+
+pytestmark = [pytest.mark.model, pytest.mark.asyncio(loop_scope="module")]
+
+# The model load waits on this named pipe until a test writes to it (core/failpoints.py).
+HOLD = Path(tempfile.mkdtemp(prefix="recall-hold-")) / "model-load"
+os.mkfifo(HOLD)
+SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "recall_ls", "serve"],
+                            server_env=os.environ | {"RECALL_HOLD": f"model-load:{HOLD}"})
+BIKE = "tweet:1850000000000018000"
+
+
+def release_model() -> None:
+    with open(HOLD, "wb") as pipe:  # opens once the server waits on the other end
+        pipe.write(b"go")
+
+
+@pytest_lsp.fixture(config=SERVER, params=CLIENTS, scope="module")
+async def client(request, lsp_client: LanguageClient, tmp_path_factory):
+    root = tmp_path_factory.mktemp(request.param)
+    workspace = make_workspace(root)
+    lsp_client.workspace_path = workspace
+    recorder = attach_recorder(lsp_client)
+    config = {"sources": [str(workspace / "archive"), str(workspace / "notes")], "indexDir": str(root / "index"),
+              "debounceMs": 50}
+    lsp_client.set_configuration({"recall": config})
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities(request.param), root_uri=workspace.as_uri(), initialization_options=config))
+    await recorder.wait_for(recorder.status, lambda s: s.get("tiers", {}).get("keywords", {}).get("ready"))
+    yield
+    if not getattr(lsp_client, "model_released", False):
+        await asyncio.get_running_loop().run_in_executor(None, release_model)
+    await lsp_client.shutdown_session()
+
+
+async def command(client: LanguageClient, name: str, *arguments):
+    return await client.workspace_execute_command_async(types.ExecuteCommandParams(command=name, arguments=list(arguments)))
+
+
+async def test_found_by_a_rare_word_while_the_model_is_still_loading(client: LanguageClient):
+    client.model_released = False
+    status = await command(client, "recall.status")
+    assert status["model"]["loaded"] is False and status["searchable"] == 0  # no vector anywhere yet
+    assert status["tiers"]["keywords"]["ready"] and not status["tiers"]["meaning"]["ready"]
+    assert status["message"].startswith("keywords ready, meaning 0%")
+
+    symbols = await client.workspace_symbol_async(types.WorkspaceSymbolParams(query="derailleurs"))
+    assert [s.name for s in symbols] == ["Spent the weekend fixing the bike. Learned more about patience than about derailleurs."]
+    items = await command(client, "recall.search", "Derailleur")
+    assert [i["id"] for i in items] == [BIKE] and items[0]["matched"] == ["derailleurs"]
+
+    path = client.workspace_path / "drafts" / "bike.md"
+    path.write_text("Derailleurs and patience\n", encoding="utf-8")
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        types.TextDocumentItem(uri=path.as_uri(), language_id="markdown", version=1, text=path.read_text())))
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(path.as_uri()), position=types.Position(0, 3)))
+    assert hover is not None and "**patience** than about **derailleurs**" in hover.contents.value
+
+
+async def test_found_by_meaning_once_the_model_is_loaded(client: LanguageClient):
+    recorder = client.recorder
+    await asyncio.get_running_loop().run_in_executor(None, release_model)
+    client.model_released = True
+    await recorder.wait_for(recorder.status, lambda s: s["tiers"]["meaning"]["ready"] and s["state"] == "ready")
+    status = await command(client, "recall.status")
+    assert status["message"] == "keywords ready, meaning ready" and status["searchable"] > 0
+    items = await command(client, "recall.search", "repairing my bicycle")
+    assert items and items[0]["id"] == BIKE and items[0]["matched"] == []  # meaning only: no word in common
+
+
+async def test_the_ranking_setting_applies_without_a_restart(client: LanguageClient):
+    async def ranking_is(value: str) -> None:
+        while (await command(client, "recall.status"))["options"]["ranking"] != value:
+            await asyncio.sleep(0)  # request round trips until the notification has been handled
+
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"recall": {"ranking": "keyword"}}))
+    await asyncio.wait_for(ranking_is("keyword"), 30)
+    assert await command(client, "recall.search", "repairing my bicycle") == []  # no word in common
+    assert BIKE in [i["id"] for i in await command(client, "recall.search", "derailleurs")]
+
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"recall": {"ranking": "hybrid"}}))
+    await asyncio.wait_for(ranking_is("hybrid"), 30)
+    assert (await command(client, "recall.search", "repairing my bicycle"))[0]["id"] == BIKE
