@@ -156,3 +156,28 @@ def test_a_damaged_keyword_table_is_rebuilt_and_nothing_else_is_lost(tmp_path):
     assert len(found(store, "walrus", limit=100)[1]) == 50
     store.close()
     assert Store(tmp_path / "index").keywords_rebuilt is None  # once rebuilt, it stays sound
+
+
+MIXED = [
+    "Café MÜLLER's stories: https://example.com/x?y=1 notes, ideas & 2024",
+    "東京タワーで朝ごはん, then a walk",
+    "Straße, naïve façade, ﬁne ligatures, İstanbul, ΣΟΦΙΑ, emoji 🙂 and #hashtags @you",
+    "", "   ", "a" * 80 + " ok",
+]
+
+
+@requires_corpora
+def test_index_keys_are_the_keys_of_terms_on_real_archives():
+    from recall_ls.core.sources import read_all
+    from recall_ls.core.sources.base import ImportOptions
+
+    texts = list(MIXED)
+    for name in ("twitter-alrocar", "twitter-andreruffert", "twitter-dsajgiouawj-ja"):
+        texts += [f.text for report in read_all(CORPORA / name, ImportOptions()) for f in report.fragments]
+    for text in texts:
+        assert keywords.index_keys(text) == " ".join(t.key for t in terms(text)), text
+
+
+def test_index_keys_are_the_keys_of_terms():
+    for text in MIXED:
+        assert keywords.index_keys(text) == " ".join(t.key for t in terms(text)), text

@@ -30,6 +30,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 log = logging.getLogger(__name__)
 
@@ -135,8 +136,20 @@ def stem(word: str) -> str:
 
 
 def index_keys(text: str) -> str:
-    """What the FTS5 table holds for a text: its keys, space-separated."""
-    return " ".join(t.key for t in terms(text))
+    """What the FTS5 table holds for a text: its keys, space-separated (as ``terms`` gives them).
+
+    Every fragment of a source goes through here while it is stored, before it is searchable: texts
+    without CJK take a path with no places to keep and each distinct word folded once (100k tweets:
+    12 s -> a few; bench/RESULTS.md)."""
+    if _CJK_RUN.search(text):
+        return " ".join(t.key for t in terms(text))
+    return " ".join(filter(None, map(_word_key, _WORD.findall(_URL.sub(" ", text)))))
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_key(word: str) -> str:
+    key = stem(fold(word))
+    return key if len(key) <= MAX_KEY_CHARS else ""
 
 
 # -- queries --------------------------------------------------------------------------------------
