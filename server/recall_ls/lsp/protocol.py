@@ -50,13 +50,15 @@ class RecallProtocol(LanguageServerProtocol):
     def handle_message(self, message) -> None:
         if isinstance(message, Unfit):
             self.refuse(message)
+        elif not hasattr(message, "jsonrpc"):  # JSON, but no JSON-RPC message: a list, a number, ...
+            log.warning("ignored a message that is not JSON-RPC 2.0: %.120r", message)
         else:
             super().handle_message(message)
 
     def refuse(self, message: Unfit) -> None:
         if message.is_response:
+            # Whatever awaits the reply gets the error, and says what it was waiting for.
             text = f"the client's reply to request {message.id!r} does not fit its type: {message.problem}"
-            log.warning("%s", text)
             self._handle_response(message.id, None, ResponseError(code=JsonRpcInvalidParams.CODE, message=text))
             return
         text = f"{message.method}: invalid params: {message.problem}"

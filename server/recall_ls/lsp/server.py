@@ -116,6 +116,8 @@ class RecallServer(LanguageServer):
         self.options = options
 
     async def pull_client_settings(self) -> None:
+        """The client's ``recall`` section. A reply of ``null`` (which fails the request: see
+        ``recall_ls.lsp.protocol``), ``[null]`` or a non-object is no settings: start-up goes on."""
         if not self.client_supports("workspace", "configuration"):
             return
         try:
