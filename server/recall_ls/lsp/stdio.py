@@ -3,9 +3,8 @@
 pygls 2's ``start_io`` reads stdin through ``StdinAsyncReader``, one executor hop per ``readline()``
 and ``read()``: three or four thread hops per message, on the path of every keystroke. Here stdin is
 an ``asyncio.StreamReader`` fed by the event loop itself (``connect_read_pipe``), read in chunks as
-they come. Where the loop cannot watch
-stdin (a regular file, a terminal, one file shared with stdout), a reader thread feeds the same
-StreamReader instead.
+they come. Where the loop cannot watch stdin (a regular file, a terminal, one file shared with stdout),
+a reader thread feeds the same StreamReader instead.
 
 The stream starts with what the bootstrap already read (``recall_ls.lsp.bootstrap``). If the bootstrap
 answered ``initialize``, that request is handled here first, its reply dropped and compared with the

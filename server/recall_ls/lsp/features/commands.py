@@ -8,11 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from lsprotocol import types
-
 from pygls.exceptions import JsonRpcInvalidParams
 
 from recall_ls import __version__
-
 from recall_ls.lsp import render
 from recall_ls.lsp.features.code_lens import SHOW_RELATED
 from recall_ls.lsp.protocol import describe
