@@ -9,8 +9,9 @@ handles that ``initialize`` itself (so it records the root, the settings and the
 with its reply dropped, and compared with the one sent (see ``recall_ls.lsp.stdio``). While the
 bootstrap waits for that first message, a thread already imports the server.
 
-Anything unexpected (another first message, a body that is not JSON, capabilities of an odd shape)
-is left unanswered here and handed over untouched: the server then answers as it always has.
+Anything unexpected (another first message, a body that is not JSON, capabilities of an odd shape,
+headers that do not frame a message, a length past ``MAX_CONTENT_LENGTH``) is left unanswered here
+and handed over untouched: the server then answers (or skips) it as it always does.
 ``tests/lsp/test_startup.py`` checks the capabilities against pygls's own answer.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import _thread
 import json
 import os
+import re  # json imports it anyway: free here
 import sys
 
 from recall_ls import __version__
@@ -35,7 +37,14 @@ COMMANDS = ("recall.reindex", "recall.status", "recall.search", "recall.hide", "
 _TEXT_DOCUMENT_SYNC_INCREMENTAL = 2
 _SUPPORTED_ENCODINGS = ("utf-8", "utf-16", "utf-32")
 _READ_SIZE = 1 << 16
-_MAX_HEADER_BYTES = 1 << 16  # no real header comes near: past this, the stream is not framed as LSP
+MAX_HEADER_BYTES = 1 << 16  # no real header comes near: past this, the stream is not framed as LSP
+MAX_CONTENT_LENGTH = 64 << 20  # far past any real message (a 10 MB note is ~11 MB of JSON); refused above
+# A Content-Length header line. A well-formed body never holds one: a JSON string cannot hold a raw CR,
+# and outside strings these words are not JSON. So one inside a body says its length was wrong, and
+# after bad framing the reader starts again at the next one (``recall_ls.lsp.stdio``).
+HEADER_START = re.compile(rb"Content-Length:[ \t]{0,8}\d{1,20}\r\n", re.IGNORECASE)
+HEADER_START_MAX = 64  # bytes: longer than any match of HEADER_START
+_HEADER_LINE = re.compile(rb"([!-9;-~]+):[ \t]*(.*?)[ \t]*")
 
 
 class Opening:
@@ -163,6 +172,32 @@ def frame(message: dict) -> bytes:
     return header.encode("ascii") + body
 
 
+class BadFraming(Exception):
+    """Headers that do not frame a message: what is wrong with them."""
+
+
+def content_length(headers: bytes) -> int:
+    """The body length that header lines (without the blank line after them) announce.
+
+    Every line must be ``Name: value``; names are case-insensitive; the length a whole number up to
+    ``MAX_CONTENT_LENGTH``. Anything else raises BadFraming, saying what.
+    """
+    length = None
+    for line in headers.split(b"\r\n"):
+        header = _HEADER_LINE.fullmatch(line)
+        if header is None:
+            raise BadFraming(f"a header line is not 'Name: value': {line[:80]!r}")
+        if header[1].lower() == b"content-length":
+            if not header[2].isdigit():
+                raise BadFraming(f"Content-Length is not a whole number: {header[2][:80]!r}")
+            length = int(header[2])
+    if length is None:
+        raise BadFraming(f"no Content-Length header in {headers[:80]!r}")
+    if length > MAX_CONTENT_LENGTH:
+        raise BadFraming(f"Content-Length {length} is past the {MAX_CONTENT_LENGTH >> 20} MiB bound")
+    return length
+
+
 class _OddShape(Exception):
     """Client capabilities that pygls's converter might read differently: leave the answer to pygls."""
 
@@ -211,10 +246,12 @@ def _read_first_message(fd: int) -> bytes:
     while True:
         end_of_headers = received.find(b"\r\n\r\n")
         if end_of_headers >= 0:
-            length = _content_length(received[:end_of_headers])
-            if length is None or len(received) >= end_of_headers + 4 + length:
+            start = end_of_headers + 4
+            length = _length_or_none(received[:end_of_headers])
+            # A header inside the body: its length was wrong, and the rest may be waiting for a reply.
+            if length is None or len(received) >= start + length or HEADER_START.search(received, start):
                 return received
-        elif len(received) > _MAX_HEADER_BYTES:
+        elif len(received) > MAX_HEADER_BYTES:
             return received
         chunk = os.read(fd, _READ_SIZE)
         if not chunk:
@@ -227,17 +264,16 @@ def _split_first_message(received: bytes) -> tuple[bytes, bytes] | None:
     end_of_headers = received.find(b"\r\n\r\n")
     if end_of_headers < 0:
         return None
-    length = _content_length(received[:end_of_headers])
+    length = _length_or_none(received[:end_of_headers])
     start = end_of_headers + 4
-    if length is None or len(received) < start + length:
+    if length is None or len(received) < start + length or HEADER_START.search(received, start, start + length):
         return None
     return received[start:start + length], received[start + length:]
 
 
-def _content_length(headers: bytes) -> int | None:
-    """The length, if the header lines read exactly as pygls's reader wants them."""
-    for line in headers.split(b"\r\n"):
-        name, _, value = line.partition(b": ")
-        if name == b"Content-Length":
-            return int(value) if value.isdigit() else None
-    return None
+def _length_or_none(headers: bytes) -> int | None:
+    """The length, if the headers frame a message; otherwise the server's reader deals with them."""
+    try:
+        return content_length(headers)
+    except BadFraming:
+        return None

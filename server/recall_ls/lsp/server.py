@@ -24,6 +24,7 @@ from recall_ls import __version__
 from recall_ls.core.paths import default_index_dir
 from recall_ls.lsp.config import DEFAULTS, Layered, Options, build_options
 from recall_ls.lsp.paragraphs import Paragraph, Paragraphs
+from recall_ls.lsp.protocol import RecallProtocol
 
 if TYPE_CHECKING:  # the core (numpy, the index) loads after the initialize reply
     from recall_ls.core.engine import Exclusions, Hit
@@ -56,6 +57,7 @@ class RecallServer(LanguageServer):
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             converter_factory=plain_custom_params_converter,
+            protocol_cls=RecallProtocol,  # ill-typed messages are answered, not dropped
         )
         self.options: Options = DEFAULTS
         self.layers = Layered()
@@ -114,6 +116,8 @@ class RecallServer(LanguageServer):
         self.options = options
 
     async def pull_client_settings(self) -> None:
+        """The client's ``recall`` section. A reply of ``null`` (which fails the request: see
+        ``recall_ls.lsp.protocol``), ``[null]`` or a non-object is no settings: start-up goes on."""
         if not self.client_supports("workspace", "configuration"):
             return
         try:

@@ -1,16 +1,21 @@
-"""The server's stdio transport: pygls's message loop over an asyncio-native stdin.
+"""The server's stdio transport: LSP messages read off an asyncio-native stdin.
 
 pygls 2's ``start_io`` reads stdin through ``StdinAsyncReader``, one executor hop per ``readline()``
 and ``read()``: three or four thread hops per message, on the path of every keystroke. Here stdin is
-an ``asyncio.StreamReader`` fed by the event loop itself (``connect_read_pipe``), which has the
-``readline()`` and ``readexactly()`` that ``pygls.io_.run_async`` needs. Where the loop cannot watch
-stdin (a regular file, a terminal, one file shared with stdout), a reader thread feeds the same
-StreamReader instead.
+an ``asyncio.StreamReader`` fed by the event loop itself (``connect_read_pipe``), read in chunks as
+they come. Where the loop cannot watch stdin (a regular file, a terminal, one file shared with stdout),
+a reader thread feeds the same StreamReader instead.
 
 The stream starts with what the bootstrap already read (``recall_ls.lsp.bootstrap``). If the bootstrap
 answered ``initialize``, that request is handled here first, its reply dropped and compared with the
 one sent. Otherwise the semantics are pygls's: stop at EOF, ``exit`` ends the loop (pygls raises
 SystemExit), a lost client (BrokenPipeError) is logged and ends it too.
+
+The framing is Recall's (``Framing``), not pygls's ``run_async``: that one, after a header it could not
+read, skipped lines until a blank one, so a message framed wrong took the next ones with it, and it
+waited for a body of any length it was told. Here bad headers are logged and reading starts again at
+the next ``Content-Length`` header; a length past 64 MiB is refused the same way, its body skipped as it
+arrives; a body that runs into the next header is cut there.
 """
 
 from __future__ import annotations
@@ -23,7 +28,10 @@ import stat
 import threading
 from typing import TYPE_CHECKING
 
-from pygls.io_ import StdoutWriter, run_async
+from pygls.exceptions import JsonRpcException
+from pygls.io_ import StdoutWriter
+
+from recall_ls.lsp.bootstrap import HEADER_START, HEADER_START_MAX, MAX_HEADER_BYTES, BadFraming, content_length
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -34,7 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("recall_ls")
 
 STDIN = 0
-_LINE_LIMIT = 1 << 20  # header lines are short; this only bounds what one readline() may buffer
+_STREAM_LIMIT = 1 << 20  # the StreamReader stops reading the pipe past twice this, until it is read
 _READ_SIZE = 1 << 16
 
 
@@ -59,21 +67,34 @@ async def _serve(server: RecallServer, opening: Opening, writer: StdoutWriter) -
     try:
         if opening.reply is not None:
             _handle_answered_initialize(server, opening, writer)
-        await run_async(
-            stop_event=server._stop_event,
-            reader=_Framing(stream),
-            protocol=server.protocol,
-            logger=logging.getLogger("pygls.server"),
-            error_handler=server.report_server_error,
-        )
+        await _read_messages(server, Framing(stream))
     finally:
         close()
+
+
+async def _read_messages(server: RecallServer, framing: Framing) -> None:
+    """pygls's ``run_async`` over Recall's framing: each body parsed and handed to the protocol."""
+    protocol = server.protocol
+    while not server._stop_event.is_set():
+        body = await framing.next_body()
+        if body is None:
+            return
+        try:
+            message = json.loads(body, object_hook=protocol.structure_message)
+        except Exception as exc:  # not JSON, or nested past the recursion limit: no id to answer
+            log.error("skipped a message whose body is not JSON (%s): %.120r", exc, body)
+            continue
+        try:
+            protocol.handle_message(message)
+        except Exception as exc:
+            logging.getLogger("pygls.server").exception("Unable to handle message")
+            server.report_server_error(exc, JsonRpcException)
 
 
 async def open_stdin(already_read: bytes) -> tuple[asyncio.StreamReader, Callable[[], None]]:
     """A StreamReader over stdin that first yields ``already_read``, and how to stop reading."""
     loop = asyncio.get_running_loop()
-    stream = asyncio.StreamReader(limit=_LINE_LIMIT)
+    stream = asyncio.StreamReader(limit=_STREAM_LIMIT)
     if already_read:
         stream.feed_data(already_read)
     if _loop_can_watch_stdin():
@@ -114,19 +135,77 @@ def _pump(loop: asyncio.AbstractEventLoop, stream: asyncio.StreamReader) -> None
         pass  # the loop closed first: the server is done
 
 
-class _Framing:
-    """The reader ``run_async`` expects: at EOF in the middle of a body, what there is (as pygls's
-    stdin reader gives), so the loop stops on the next read rather than raising."""
+class Framing:
+    """LSP messages off a StreamReader: header lines, a blank line, a body of ``Content-Length`` bytes.
+
+    Headers that do not frame a message (a garbage line, no length, a length that is not a number or
+    past the bound) are logged, and bytes dropped up to the next ``Content-Length`` header: the
+    messages after a broken one are read as usual. No more than a header's worth is held meanwhile.
+    """
 
     def __init__(self, stream: asyncio.StreamReader) -> None:
-        self.readline = stream.readline
         self._stream = stream
+        self._buffer = bytearray()
 
-    async def readexactly(self, n: int) -> bytes:
-        try:
-            return await self._stream.readexactly(n)
-        except asyncio.IncompleteReadError as exc:
-            return exc.partial
+    async def next_body(self) -> bytes | None:
+        """The next message's body; None at the end of the input."""
+        while await self._read_until_headers_end():
+            end = self._buffer.find(b"\r\n\r\n", 0, MAX_HEADER_BYTES)
+            try:
+                if end < 0:
+                    raise BadFraming(f"no blank line ends the headers within {MAX_HEADER_BYTES} bytes")
+                length = content_length(bytes(self._buffer[:end]))
+            except BadFraming as exc:
+                log.error("unreadable message headers (%s): skipping to the next Content-Length header", exc)
+                if not await self._skip_to_next_header():
+                    return None
+                continue
+            del self._buffer[:end + 4]
+            return await self._body(length)
+        return None
+
+    async def _read_until_headers_end(self) -> bool:
+        while b"\r\n\r\n" not in self._buffer and len(self._buffer) <= MAX_HEADER_BYTES:
+            if not await self._read_more():
+                return False
+        return True
+
+    async def _skip_to_next_header(self) -> bool:
+        """Drop bytes until a Content-Length header (not the one at the start) begins the buffer;
+        keep the tail of each read, which may hold the start of one. False at EOF."""
+        del self._buffer[:1]
+        while (found := HEADER_START.search(self._buffer)) is None:
+            del self._buffer[:-HEADER_START_MAX]
+            if not await self._read_more():
+                return False
+        del self._buffer[:found.start()]
+        return True
+
+    async def _body(self, length: int) -> bytes | None:
+        """``length`` bytes, or fewer if a header shows up inside them (the length was wrong: the
+        message is cut there and tried as it is). None at EOF before the body is whole."""
+        searched = 0
+        while True:
+            # A little past the end too: a header cut by the wrong length starts inside the body.
+            found = HEADER_START.search(self._buffer, max(0, searched - HEADER_START_MAX), length + HEADER_START_MAX)
+            if found is not None and found.start() < length:
+                log.error("a message ran into the next header before its Content-Length %d: cut there", length)
+                return self._take(found.start())
+            if len(self._buffer) >= length:
+                return self._take(length)
+            searched = len(self._buffer)
+            if not await self._read_more(length - len(self._buffer)):
+                return None
+
+    async def _read_more(self, wanted: int = _READ_SIZE) -> bool:
+        chunk = await self._stream.read(max(wanted, _READ_SIZE))
+        self._buffer += chunk
+        return bool(chunk)
+
+    def _take(self, n: int) -> bytes:
+        taken = bytes(self._buffer[:n])
+        del self._buffer[:n]
+        return taken
 
 
 def _handle_answered_initialize(server: RecallServer, opening: Opening, writer: StdoutWriter) -> None:

@@ -8,13 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from lsprotocol import types
-
-from recall_ls import __version__
 from pygls.exceptions import JsonRpcInvalidParams
 
+from recall_ls import __version__
 from recall_ls.lsp import render
 from recall_ls.lsp.features.code_lens import SHOW_RELATED
+from recall_ls.lsp.protocol import describe
 from recall_ls.lsp.server import RELATED_METHOD, RecallServer
+
+MAX_SEARCH_K = 1000  # a panel shows a few dozen; more is a mistake, and every hit is rendered and sent
 
 
 def register(server: RecallServer) -> None:
@@ -35,7 +37,7 @@ def register(server: RecallServer) -> None:
     @server.command("recall.search")
     async def search(ls: RecallServer, *args: Any) -> list[dict]:
         query = _argument(args, "recall.search", "query", str)
-        k = args[1] if len(args) > 1 and isinstance(args[1], int) and args[1] > 0 else None
+        k = _search_k(args)
         return [render.item(h) for h in await ls.search(query, k)]
 
     @server.command("recall.hide")
@@ -67,7 +69,7 @@ def register(server: RecallServer) -> None:
     @server.command(SHOW_RELATED)
     def show_related(ls: RecallServer, *args: Any) -> dict:
         # Clients normally handle the lens command themselves; if one sends it back, push the list.
-        payload = _argument(args, SHOW_RELATED, "{uri, range, items}", dict)
+        payload = _related_payload(ls, _argument(args, SHOW_RELATED, "{uri, range, items}", dict))
         ls.protocol.notify(RELATED_METHOD, payload)
         return payload
 
@@ -80,6 +82,32 @@ def _separated(ls: RecallServer, uri: str, position: types.Position, text: str, 
     if block:
         return "\n\n" + text + "\n"
     return text if before[-1].isspace() else " " + text
+
+
+def _search_k(args: tuple) -> int | None:
+    """The optional second argument of ``recall.search``: how many hits (None: the ``topK`` setting)."""
+    k = args[1] if len(args) > 1 else None
+    if k is not None and (isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_SEARCH_K):
+        raise JsonRpcInvalidParams(f"recall.search: k must be a whole number from 1 to {MAX_SEARCH_K}, got {k!r:.80}")
+    return k
+
+
+def _related_payload(ls: RecallServer, payload: dict) -> dict:
+    """``{uri, range, items}`` checked (it is pushed to the client as ``recall/related``), and only that."""
+    uri, items = payload.get("uri"), payload.get("items")
+    problem = None
+    if not isinstance(uri, str) or not uri:
+        problem = f"uri must be a non-empty string, got {uri!r:.80}"
+    elif not isinstance(items, list) or not all(isinstance(i, dict) and isinstance(i.get("id"), str) for i in items):
+        problem = f"items must be a list of items, objects with a string id, got {items!r:.80}"
+    else:
+        try:
+            ls.converter.structure(payload.get("range"), types.Range)
+        except Exception as exc:
+            problem = f"range must be {{start, end}}, each {{line, character}}: {describe(exc)}"
+    if problem is not None:
+        raise JsonRpcInvalidParams(f"{SHOW_RELATED}: {problem}")
+    return {"uri": uri, "range": payload["range"], "items": items}
 
 
 def _argument(args: tuple, command: str, what: str, kind: type) -> Any:
