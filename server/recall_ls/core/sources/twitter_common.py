@@ -194,6 +194,8 @@ def parse_datetime(value: Any) -> datetime | None:
 
 
 def _to_utc(moment: datetime, sign: str, hours: str, minutes: str) -> datetime:
+    if hours == minutes == "00":  # every date in real archives: no zone to make per tweet
+        return moment.replace(tzinfo=timezone.utc)
     offset = timedelta(hours=int(hours), minutes=int(minutes))
     return moment.replace(tzinfo=timezone(-offset if sign == "-" else offset)).astimezone(timezone.utc)
 
