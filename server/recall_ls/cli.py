@@ -236,9 +236,36 @@ def _configure_logging(verbose: bool) -> None:
 
 
 def _index_dir(args: argparse.Namespace) -> Path:
+    """``--index-dir``, else ``$RECALL_INDEX_DIR``, else ``indexDir`` of a ``recall.toml`` in the current
+    folder or the user's config folder, else the per-user data folder."""
+    import os
+
     from recall_ls.core.paths import default_index_dir
 
-    return Path(args.index_dir).expanduser() if args.index_dir else default_index_dir()
+    if args.index_dir:
+        return Path(args.index_dir).expanduser()
+    if not os.environ.get("RECALL_INDEX_DIR"):
+        configured = _configured_index_dir()
+        if configured is not None:
+            return configured
+    return default_index_dir()
+
+
+def _configured_index_dir() -> Path | None:
+    from platformdirs import user_config_dir
+
+    from recall_ls.lsp.config import build_options, read_workspace_file
+
+    for folder in (Path.cwd(), Path(user_config_dir("recall-ls", appauthor=False))):
+        raw, problems = read_workspace_file(folder)
+        _warn(problems)
+        value = raw.get("indexDir", raw.get("index_dir"))
+        if value is not None:
+            options, problems = build_options({"index_dir": value}, folder)  # relative to the file's folder
+            _warn(problems)
+            if options.index_dir:
+                return Path(options.index_dir)
+    return None
 
 
 def _session(args: argparse.Namespace, build_jobs: int = 1):
@@ -278,8 +305,9 @@ def _ready_session(args: argparse.Namespace):
     from recall_ls.core.embed import ModelError
     from recall_ls.core.store import DB_NAME
 
-    if not (_index_dir(args) / DB_NAME).is_file():  # checked before anything is made there
-        raise _ReportedError(f"no index in {_index_dir(args)}: run `recall-ls index PATH...` first")
+    index_dir = _index_dir(args)
+    if not (index_dir / DB_NAME).is_file():  # checked before anything is made there
+        raise _ReportedError(f"no index in {index_dir}: run `recall-ls index PATH...` first")
     session = _session(args)
     if session.store.count_fragments() == 0:
         raise _ReportedError(f"the index in {session.store.index_dir} is empty: run `recall-ls index PATH...` first")

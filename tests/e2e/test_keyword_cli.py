@@ -92,3 +92,12 @@ def test_a_wrong_index_folder_is_told_at_once_and_nothing_is_made(tmp_path):
         assert f"no index in {missing}" in result.stderr
         assert json.loads(result.stderr.strip().splitlines()[-1]) == {"code": 1, "heavy": []}
         assert not (tmp_path / "typo").exists()
+
+
+def test_the_index_folder_can_come_from_a_recall_toml_in_the_current_folder(index_dir, tmp_path):
+    (tmp_path / "recall.toml").write_text('indexDir = "index"\n')  # relative to the file's folder
+    env = {k: v for k, v in os.environ.items() if k != "RECALL_INDEX_DIR"}
+    result = subprocess.run([sys.executable, "-m", "recall_ls", "search", "zeppelins", "--ranking", "keyword", "--json"],
+                            capture_output=True, text=True, timeout=60, cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert [h["id"] for h in json.loads(result.stdout)] == ["t:1"]
