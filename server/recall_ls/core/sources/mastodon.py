@@ -30,15 +30,6 @@ PUBLIC_ADDRESSES = frozenset(
     {"https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public"}
 )
 
-# Skip reasons, shared with the report so counts group across runs and sources.
-SKIP_BOOST = skips.BOOST
-SKIP_PRIVATE = skips.PRIVATE
-SKIP_EMPTY = skips.EMPTY
-SKIP_REPLY = skips.REPLY
-SKIP_UNSUPPORTED = skips.UNSUPPORTED_ACTIVITY
-SKIP_DUPLICATE = skips.DUPLICATE
-SKIP_NO_ID = skips.NO_ID
-
 _POST_TYPES = frozenset({"Note", "Question", "Article", "Page"})
 
 
@@ -157,19 +148,19 @@ def _read_outbox(
     for item in outbox["orderedItems"]:
         kind = item.get("type") if isinstance(item, dict) else None
         if kind == "Announce":
-            report.skip(SKIP_BOOST)
+            report.skip(skips.BOOST)
             continue
         post = item.get("object") if isinstance(item, dict) else None
         if kind != "Create" or not isinstance(post, dict) or post.get("type") not in _POST_TYPES:
-            report.skip(SKIP_UNSUPPORTED)
+            report.skip(skips.UNSUPPORTED_ACTIVITY)
             continue
         fragment, reason = _fragment(item, post, owner, display, source, options)
         if fragment is None:
-            report.skip(reason or SKIP_EMPTY)
+            report.skip(reason or skips.EMPTY)
             continue
         # The same post twice (a repeated orderedItems holding overlapping pages) is indexed once.
         if fragment.id in seen:
-            report.skip(SKIP_DUPLICATE)
+            report.skip(skips.DUPLICATE)
             continue
         seen.add(fragment.id)
         report.fragments.append(fragment)
@@ -186,18 +177,18 @@ def _fragment(
     """The fragment of one ``Create``, or None and the reason it is left out."""
     visibility = _visibility(post, activity, owner)
     if visibility in ("followers", "direct") and not options.include_private:
-        return None, SKIP_PRIVATE
+        return None, skips.PRIVATE
     lang, html = _content(post)
     text = html_to_text(html)
     if not text:
-        return None, SKIP_EMPTY
+        return None, skips.EMPTY
     reply_to = post.get("inReplyTo") if isinstance(post.get("inReplyTo"), str) else None
     thread_parent = reply_to if reply_to and _is_own(reply_to, owner) else None
     if reply_to and not thread_parent and not options.include_replies:
-        return None, SKIP_REPLY
+        return None, skips.REPLY
     key = _str(post.get("id")) or _str(post.get("url")) or _str(activity.get("id"))
     if key is None:
-        return None, SKIP_NO_ID
+        return None, skips.NO_ID
     meta: dict[str, Any] = {"visibility": visibility, "is_reply": reply_to is not None}
     if reply_to:
         meta["reply_to"] = reply_to

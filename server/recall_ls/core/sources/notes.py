@@ -49,17 +49,8 @@ NOTE_SUFFIXES = (".md", ".markdown", ".txt")
 IGNORED_FOLDERS = frozenset({".git", "node_modules"})
 INDEXED_KINDS = frozenset({"paragraph", "list_item", "quote"})
 
-SKIP_EXCLUDED = skips.EXCLUDED
-SKIP_BINARY = skips.BINARY
-SKIP_NOT_UTF8 = skips.NOT_UTF8
-SKIP_UNREADABLE = skips.UNREADABLE
-SKIP_SYMLINK_LOOP = skips.SYMLINK_LOOP
-SKIP_DUPLICATE_FOLDER = skips.ALREADY_READ
-SKIP_IGNORED = skips.IGNORED
-SKIP_NOT_REGULAR = skips.NOT_REGULAR  # a FIFO, socket or device named like a note: never opened
-SKIP_BROKEN_LINK = skips.BROKEN_LINK  # a symlink to nothing: nothing to read, nothing lost
 # Skips of a note that is there but could not be read: what was stored from it is kept.
-_NOT_READ = frozenset({SKIP_UNREADABLE, SKIP_NOT_UTF8})
+_NOT_READ = frozenset({skips.UNREADABLE, skips.NOT_UTF8})
 
 _BINARY_SNIFF_BYTES = 8192
 _DIGEST_CHARS = 12
@@ -917,22 +908,22 @@ def read_file(path: Path, root: Path, options: ImportOptions | None = None) -> N
     result = NoteFile(display)
     relative = _relative(path, root)
     if not is_note_path(relative):
-        result.skipped = SKIP_IGNORED
+        result.skipped = skips.IGNORED
         return result
     if options.excluded(relative):
-        result.skipped = SKIP_EXCLUDED
+        result.skipped = skips.EXCLUDED
         return result
     read = _read_bytes(path, options, result)
     if read is None:
         return result
     raw, st = read
     if b"\0" in raw[:_BINARY_SNIFF_BYTES]:
-        result.skipped = SKIP_BINARY
+        result.skipped = skips.BINARY
         return result
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        result.skipped = SKIP_NOT_UTF8
+        result.skipped = skips.NOT_UTF8
         result.problems.append(Problem(display, f"not valid UTF-8 at byte {exc.start}"))
         return result
     mtime = datetime.fromtimestamp(st.st_mtime, timezone.utc).isoformat(timespec="seconds")
@@ -948,18 +939,18 @@ def _read_bytes(path: Path, options: ImportOptions, result: NoteFile) -> tuple[b
     try:
         st = path.stat()
         if not is_regular(st):
-            result.skipped = SKIP_NOT_REGULAR
+            result.skipped = skips.NOT_REGULAR
         elif st.st_size > options.max_file_bytes:
             result.skipped = too_large_reason(options.max_file_bytes)
         else:
             return read_regular(path), st
     except NotARegularFile:
-        result.skipped = SKIP_NOT_REGULAR
+        result.skipped = skips.NOT_REGULAR
     except OSError as exc:
         if isinstance(exc, FileNotFoundError) and path.is_symlink():
-            result.skipped = SKIP_BROKEN_LINK
+            result.skipped = skips.BROKEN_LINK
         else:
-            result.skipped = SKIP_UNREADABLE
+            result.skipped = skips.UNREADABLE
             result.problems.append(Problem(result.path, f"cannot read: {exc.strerror or exc}"))
     return None
 
@@ -993,7 +984,7 @@ def read(path: Path, options: ImportOptions | None = None) -> SourceReport:
 
 def _unreadable(report: SourceReport, path: str, message: str) -> None:
     """A folder or file that could not be read: one skip, and one error saying why."""
-    report.skip(SKIP_UNREADABLE, path)
+    report.skip(skips.UNREADABLE, path)
     report.error(path, message)
     report.not_read(path)
 
@@ -1030,13 +1021,13 @@ def _walk(root: Path, options: ImportOptions, report: SourceReport) -> None:
             relative = _relative(Path(entry.path), root)
             if _is_dir(entry):
                 if options.excluded(relative):
-                    report.skip(SKIP_EXCLUDED, entry.path)
+                    report.skip(skips.EXCLUDED, entry.path)
                     continue
                 real = os.path.realpath(entry.path)
                 if real in ancestors:
-                    report.skip(SKIP_SYMLINK_LOOP, entry.path)
+                    report.skip(skips.SYMLINK_LOOP, entry.path)
                 elif real in visited:
-                    report.skip(SKIP_DUPLICATE_FOLDER, entry.path)
+                    report.skip(skips.ALREADY_READ, entry.path)
                 else:
                     visited.add(real)
                     subfolders.append((entry.path, ancestors + (real,)))
