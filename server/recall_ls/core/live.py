@@ -9,8 +9,8 @@ backlog is embedded in small chunks so an edit never waits long behind it.
 Readers (hover, completion, the live list) use ``engine`` from any thread: it reads an immutable
 snapshot of the index. The engine is there as soon as the store is open: the keyword tier answers
 while sources are read and the model loads (on its own thread, so reading does not wait for it);
-meaning joins once the model is loaded, and improves as the backlog is embedded. Events (state, progress, problems, index changes) go to one listener callback,
-called from the writer thread.
+meaning joins once the model is loaded, and improves as the backlog is embedded. Events (state,
+progress, problems, index changes) go to one listener callback, called from the writer thread.
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ from recall_ls.core.watch import Change, SourceWatcher
 
 log = logging.getLogger(__name__)
 
-# Open documents that live in no configured source are kept under this pseudo-source.
 # Small chunks while serving: an edit waits at most one chunk (~0.5 s on 2 cores) behind the backlog.
 LIVE_EMBED_CHUNK = 48
 # File changes are applied this many at a time, so an edit never waits behind a storm.
