@@ -324,8 +324,9 @@ def matched_words(text: str, query: KeywordQuery) -> tuple[str, ...]:
 # -- the table ------------------------------------------------------------------------------------
 
 
-def add(db: sqlite3.Connection, num: int, text: str) -> None:
-    db.execute(f"INSERT INTO {TABLE} (rowid, keys) VALUES (?, ?)", (num, index_keys(text)))
+def add(db: sqlite3.Connection, texts: Iterable[tuple[int, str]]) -> None:
+    """Index these (number, text) pairs: one statement for a whole source, not one per fragment."""
+    db.executemany(f"INSERT INTO {TABLE} (rowid, keys) VALUES (?, ?)", ((num, index_keys(t)) for num, t in texts))
 
 
 def remove(db: sqlite3.Connection, nums: Sequence[int]) -> None:

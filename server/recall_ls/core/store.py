@@ -236,18 +236,21 @@ class Store:
             gone = existing.keys() - wanted.keys() if remove_missing else ()
             removed = [existing[fid][0] for fid in gone if not kept(existing[fid][2])]
             added: list[int] = []
+            new_texts: list[tuple[int, str]] = []
             updated = 0
             for fragment in wanted.values():
                 old = existing.get(fragment.id)
-                if old is None:
-                    added.append(self._insert(source, fragment))
-                elif old[1] != fragment.text_hash:
+                if old is not None and old[1] != fragment.text_hash:
                     removed.append(old[0])
                     self._delete_nums([old[0]])
-                    added.append(self._insert(source, fragment))
                     updated += 1
+                if old is None or old[1] != fragment.text_hash:
+                    added.append(self._insert(source, fragment))
+                    new_texts.append((added[-1], fragment.text))
                 else:
                     self._update_fields(old[0], source, fragment)
+            # Same transaction: the keyword tier is complete once the source is read.
+            keywords.add(self._db, new_texts)
             self._delete_nums(removed)
             failpoint("store-mid-transaction")
             for state in files:
@@ -301,7 +304,6 @@ class Store:
             (f.id, source, f.kind, f.path, f.line_start, f.line_end, f.url, f.created_at, f.title,
              f.text, f.text_hash, _dump_meta(f.meta)),
         )
-        keywords.add(self._db, cursor.lastrowid, f.text)  # same transaction: complete once the source is read
         return cursor.lastrowid
 
     def _update_fields(self, num: int, source: str, f: Fragment) -> None:
