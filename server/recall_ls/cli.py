@@ -61,7 +61,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     from recall_ls.core import sources
 
     options = _import_options(args)
-    reports = [report for p in args.paths for report in sources.read_all(Path(p), options)]
+    reports = [report for p in args.paths for report in sources.read_all(Path(p), options) if not report.incidental]
     if args.json:
         payload = {
             "sources": [

@@ -167,8 +167,15 @@ class Indexer:
     # -- reading sources --------------------------------------------------------------------------
 
     def read_sources(self, path: Path, options: ImportOptions) -> list[SourceSummary]:
-        """Read every source under ``path`` (see ``sources.discover``) and make the store match."""
-        return [self.store_report(report) for report in sources.read_all(path, options)]
+        """Read every source under ``path`` (see ``sources.discover``) and make the store match. A
+        notes folder around archives that holds no notes is not a source (what it held before goes)."""
+        summaries = []
+        for report in sources.read_all(path, options):
+            if report.incidental:
+                self.remove_source(report.path)
+            else:
+                summaries.append(self.store_report(report))
+        return summaries
 
     def store_report(self, report: SourceReport) -> SourceSummary:
         """Make the store match one source's report. Problems are in the summary, never raised."""

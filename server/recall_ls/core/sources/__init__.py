@@ -153,6 +153,7 @@ def read_all(path: Path, options: ImportOptions | None = None) -> list[SourceRep
             report.skipped["excluded"] -= len(report.skipped_files) - len(kept)
             report.skipped += Counter()  # drops reasons counted down to zero
             report.skipped_files = kept
+            report.incidental = bool(inner) and report.empty
             reports.append(report)
         else:
             reports.append(read(source, options))

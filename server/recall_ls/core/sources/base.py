@@ -121,6 +121,13 @@ class SourceReport:
     # stays, and everything else is brought up to date (a deleted note leaves). None when the importer
     # cannot tell which records its errors hid (a damaged archive file): nothing is removed then.
     unread: list[str] | None = None
+    # A notes folder read only because archives sit in it, with nothing of its own: not worth listing
+    # as a source ("notes, 0 fragments" beside the archive read as a failure).
+    incidental: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not (self.fragments or self.files or self.errors or self.warnings or self.skipped)
 
     def skip(self, reason: str, path: str | None = None) -> None:
         """Count something left out on purpose; a skipped file is also listed by name."""
