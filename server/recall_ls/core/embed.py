@@ -293,10 +293,12 @@ class Embedder:
     def _check_light_queries(self, model) -> None:
         """Check the encoder that needs no model load against this loaded model, and record it, so a
         cold process (the CLI) may trust it."""
-        from recall_ls.core.light_queries import record_check
+        from recall_ls.core.light_queries import is_checked, record_check
         from recall_ls.core.onnx_queries import LONG_PROBE, PROBES, OnnxUnavailable, export_path
         from recall_ls.core.paths import default_cache_dir
 
+        if is_checked(export_path(default_cache_dir(), self.key)):
+            return  # checked on an earlier start, for this very file
         texts = [*PROBES, LONG_PROBE]
         reference = model.encode(texts, convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False)
         try:

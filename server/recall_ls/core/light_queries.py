@@ -45,7 +45,7 @@ class LightQueryEncoder:
     def open(cls, model_folder: Path, export: Path, threads: int = 1, checked: bool = True) -> LightQueryEncoder:
         """The encoder for the model in ``model_folder`` over its ONNX ``export``. Unless ``checked`` is
         False (the check itself), raises ``OnnxUnavailable`` when no valid check is recorded."""
-        if checked and not _check_is_current(export):
+        if checked and not is_checked(export):
             raise OnnxUnavailable(f"{export} has not been checked for queries without torch")
         pooling, max_length, dim = _model_layout(Path(model_folder))
         try:
@@ -98,7 +98,8 @@ def _check_path(export: Path) -> Path:
     return export.with_name(export.name + ".light.json")
 
 
-def _check_is_current(export: Path) -> bool:
+def is_checked(export: Path) -> bool:
+    """A check of this encoder over ``export`` is recorded, for the file as it is now."""
     try:
         record = json.loads(_check_path(export).read_text(encoding="utf-8"))
         stat = export.stat()
