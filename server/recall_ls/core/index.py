@@ -218,7 +218,7 @@ class AnnFiles:
     def _damaged(self, path: Path, reason: object) -> None:
         self.problem = f"{path}: the search index is damaged ({reason}); it is rebuilt from the store"
         self.unusable = True
-        log.warning("%s", self.problem)
+        log.info("%s", self.problem)  # the caller tells the user (the CLI's warning, the server's message)
 
     def build(self, batches: Iterator[tuple[np.ndarray, np.ndarray]], trees: int = ANN_TREES, jobs: int = 1) -> int:
         """Build a new generation from (nums, vectors) batches sorted by num, and make it current.
