@@ -5,13 +5,25 @@
 
 import { InsertFormat, Item, Status, StatusReport, Tiers } from './protocol';
 
-/** `2024-06-25 · tweet · 0.61` */
-export function facts(item: Pick<Item, 'date' | 'sourceLabel' | 'score'>): string {
-  return [item.date, item.sourceLabel, score(item.score)].filter((f) => f).join(' · ');
+/** `2024-06-25 · tweet · ●●○ related` (the number only where the server sent no relevance). */
+export function facts(item: Pick<Item, 'date' | 'sourceLabel' | 'score' | 'relevance'>): string {
+  const closeness = item.relevance ? `${marks(item.relevance.level)} ${item.relevance.label}` : score(item.score);
+  return [item.date, item.sourceLabel, closeness].filter((f) => f).join(' · ');
 }
 
 export function score(value: number): string {
   return Number.isFinite(value) ? value.toFixed(2) : '';
+}
+
+/** The relevance level as three marks, filled per level: `●●○` for 2. */
+export function marks(level: number): string {
+  const filled = Math.max(0, Math.min(3, Math.round(level)));
+  return '●'.repeat(filled) + '○'.repeat(3 - filled);
+}
+
+/** The number behind the label, for a tooltip: `similarity 0.43`. */
+export function similarity(value: number): string {
+  return Number.isFinite(value) ? `similarity ${score(value)}` : 'similarity';
 }
 
 /** Text on one line, cut to `limit` characters with an ellipsis. */

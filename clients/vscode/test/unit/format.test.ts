@@ -4,8 +4,10 @@ import {
   facts,
   insertion,
   link,
+  marks,
   meaningPercent,
   placeInsertion,
+  similarity,
   snippet,
   statusBarText,
   statusBarTooltip,
@@ -15,9 +17,15 @@ import {
 } from '../../src/format';
 import { note, tweet } from './fixtures';
 
-test('facts: date · source · score', () => {
-  assert.equal(facts(tweet), '2024-06-25 · tweet · 0.61');
+test('facts: date · source · relevance marks and label (the number only without relevance)', () => {
+  assert.equal(facts(tweet), '2024-06-25 · tweet · ●●● close');
+  assert.equal(facts({ date: '', sourceLabel: 'note.md', score: 0.5, relevance: { level: 2, label: 'related' } }), 'note.md · ●●○ related');
   assert.equal(facts({ date: '', sourceLabel: 'note.md', score: 0.5 }), 'note.md · 0.50');
+});
+
+test('marks: three, filled per level', () => {
+  assert.deepEqual([1, 2, 3].map(marks), ['●○○', '●●○', '●●●']);
+  assert.equal(similarity(0.4312), 'similarity 0.43');
 });
 
 test('snippet flattens whitespace and cuts with an ellipsis', () => {
