@@ -5,12 +5,14 @@
  * be marked without past writing ever being parsed as HTML.
  */
 
-import { score, similarity, snippet } from './format';
+import { score, similarity, snippet, startFailureMessage } from './format';
 import { InsertFormat, Item, Status } from './protocol';
 
 export interface PanelState {
   /** Whether the language server runs. */
   server: 'starting' | 'running' | 'stopped';
+  /** Why the server failed to start (the reason its error message gave), while stopped. */
+  failure?: string;
   status?: Status;
   /** What the list is about. */
   context:
@@ -127,7 +129,9 @@ function empty(state: PanelState): string {
   let actions = '';
   if (state.server === 'stopped') {
     title = 'Recall is not running';
-    body = 'Its language server stopped or could not start. The log says why; the <code>recall.server.path</code> setting says which program runs.';
+    body = state.failure
+      ? esc(startFailureMessage(state.failure))
+      : 'Its language server stopped or could not start. The log says why; the <code>recall.server.path</code> setting says which program runs.';
     actions = '<button class="action primary" data-action="restart">Restart server</button><button class="action" data-action="log">Show log</button>';
   } else if (status?.state === 'error') {
     title = 'Recall cannot search';

@@ -86,3 +86,11 @@ test('an index that cannot be opened says so before anything else', () => {
   const html = renderPanel(state({ status: { ...ready, state: 'error', message: 'the index folder is read-only.' }, context: { kind: 'no-editor' } }));
   assert.match(html, /Recall cannot search[\s\S]*the index folder is read-only\. The log says more/);
 });
+
+test('a server that failed to start: the panel gives the same reason as the error message', () => {
+  const reason = '/opt/nope/recall-ls does not exist or is not executable: check the recall.server.path setting.';
+  const html = renderPanel(state({ server: 'stopped', failure: reason }));
+  assert.match(html, /Recall is not running/);
+  assert.ok(html.includes(esc('Recall could not start its server. ' + reason)));
+  assert.match(renderPanel(state({ server: 'stopped' })), /stopped or could not start/);
+});
