@@ -10,6 +10,7 @@ from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
 from recall_ls.core.batch_precision import cpu_bf16_flags
+from recall_ls.core.defaults import RELEVANCE_CLOSE
 
 pytestmark = [pytest.mark.model, pytest.mark.asyncio(loop_scope="module")]
 
@@ -184,6 +185,9 @@ async def test_related_request_returns_range_and_items(client: LanguageClient):
     assert "Small pull requests" in first.text
     for key in ("id", "score", "text", "kind", "source", "location", "url", "created_at", "title"):
         assert hasattr(first, key)
+    # How close, in words the panels show (docs/protocol.md Items), agreeing with the score.
+    assert (first.relevance.level, first.relevance.label) in ((3, "close"), (2, "related"), (1, "loose"))
+    assert (first.relevance.level == 3) == (first.score >= RELEVANCE_CLOSE)
 
 
 async def test_an_edit_pushes_the_related_list(client: LanguageClient):

@@ -6,7 +6,7 @@
 
 import * as vscode from 'vscode';
 import { debounce } from './debounce';
-import { statusReport } from './format';
+import { notRunningReport, statusReport } from './format';
 import { RelatedPanel, VIEW_ID } from './panel';
 import { Commands, StatusReport } from './protocol';
 import { searchPastWriting } from './search';
@@ -57,8 +57,8 @@ export function activate(context: vscode.ExtensionContext): void {
       let markdown: string;
       try {
         markdown = statusReport(await recall.command<StatusReport>(Commands.status), recall.commandLine);
-      } catch (error) {
-        markdown = `# Recall status\n\nThe server is not running (${recall.commandLine}): ${error instanceof Error ? error.message : error}.\n\nSee the **Recall** output channel (Recall: Show Log).\n`;
+      } catch {
+        markdown = notRunningReport(recall.commandLine, recall.failure);
       }
       report.update(REPORT_URI, markdown);
       await vscode.commands.executeCommand('markdown.showPreview', REPORT_URI);

@@ -5,13 +5,25 @@
 
 import { InsertFormat, Item, Status, StatusReport, Tiers } from './protocol';
 
-/** `2024-06-25 · tweet · 0.61` */
-export function facts(item: Pick<Item, 'date' | 'sourceLabel' | 'score'>): string {
-  return [item.date, item.sourceLabel, score(item.score)].filter((f) => f).join(' · ');
+/** `2024-06-25 · tweet · ●●○ related` (the number only where the server sent no relevance). */
+export function facts(item: Pick<Item, 'date' | 'sourceLabel' | 'score' | 'relevance'>): string {
+  const closeness = item.relevance ? `${marks(item.relevance.level)} ${item.relevance.label}` : score(item.score);
+  return [item.date, item.sourceLabel, closeness].filter((f) => f).join(' · ');
 }
 
 export function score(value: number): string {
   return Number.isFinite(value) ? value.toFixed(2) : '';
+}
+
+/** The relevance level as three marks, filled per level: `●●○` for 2. */
+export function marks(level: number): string {
+  const filled = Math.max(0, Math.min(3, Math.round(level)));
+  return '●'.repeat(filled) + '○'.repeat(3 - filled);
+}
+
+/** The number behind the label, for a tooltip: `similarity 0.43`. */
+export function similarity(value: number): string {
+  return Number.isFinite(value) ? `similarity ${score(value)}` : 'similarity';
 }
 
 /** Text on one line, cut to `limit` characters with an ellipsis. */
@@ -94,10 +106,38 @@ function keywordsOnly(status: Status | undefined): Tiers | undefined {
   return status?.state !== 'error' && tiers?.keywords.ready && !tiers.meaning.ready ? tiers : undefined;
 }
 
+/** The first words of every report of a server that did not start: the error message, the status bar
+ * tooltip, the status view and the panel all say this, then the reason. */
+export const START_FAILED = 'Recall could not start its server.';
+
+/** Why a server program could not be run at all, from where its command came from. */
+export function missingServerReason(launch: { command: string; origin: string }): string {
+  return launch.origin === 'PATH'
+    ? 'recall-ls is not on PATH: install it (see Install in the Recall README) or set recall.server.path.'
+    : `${launch.command} does not exist or is not executable: check the recall.server.path setting.`;
+}
+
+/** Why a server that ran stopped before it answered `initialize`. */
+export function exitedReason(command: string, error: unknown): string {
+  const detail = error instanceof Error ? error.message : String(error ?? '');
+  return `${command} stopped before it was ready${detail ? ` (${detail.replace(/\.$/, '')})` : ''}. The Recall log says why.`;
+}
+
+/** The error message shown when the server failed: `Recall could not start its server. <reason>` */
+export function startFailureMessage(reason: string): string {
+  return `${START_FAILED} ${reason}`;
+}
+
+/** The status view of a server that is not running: the start failure, when there was one. */
+export function notRunningReport(commandLine: string, failure: string | undefined): string {
+  const why = failure ? `**Recall: server failed**\n\n${startFailureMessage(failure)}` : 'The Recall server is not running.';
+  return `# Recall status\n\n${why}\n\n| | |\n|---|---|\n| Server | ${cell(code(commandLine))} |\n\nSee the **Recall** output channel (Recall: Show Log); Recall: Restart Server tries again.\n`;
+}
+
 /** The status bar: `$(history) Recall 34`, `$(sync~spin) Recall 42%`, `… keywords ready, meaning 12%` */
-export function statusBarText(status: Status | undefined, fragments: number | undefined, running: boolean): string {
+export function statusBarText(status: Status | undefined, fragments: number | undefined, running: boolean, failure?: string): string {
   if (!running) {
-    return '$(circle-slash) Recall';
+    return failure ? '$(error) Recall: server failed' : '$(circle-slash) Recall';
   }
   const tiers = keywordsOnly(status);
   if (tiers) {
@@ -118,9 +158,9 @@ export function statusBarText(status: Status | undefined, fragments: number | un
   }
 }
 
-export function statusBarTooltip(status: Status | undefined, fragments: number | undefined, running: boolean): string {
+export function statusBarTooltip(status: Status | undefined, fragments: number | undefined, running: boolean, failure?: string): string {
   if (!running) {
-    return 'Recall: the server is not running. Click for details.';
+    return failure ? `${startFailureMessage(failure)}\nClick for status` : 'Recall: the server is not running. Click for details.';
   }
   const lines: string[] = [];
   switch (status?.state) {

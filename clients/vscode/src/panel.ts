@@ -53,6 +53,7 @@ export class RelatedPanel implements vscode.WebviewViewProvider, vscode.Disposab
       }),
       server.onState((state) => {
         this.state.server = panelServerState(state);
+        this.state.failure = server.failure;
         if (state !== 'running') {
           this.state.status = undefined;
           this.lastRevision = -1;

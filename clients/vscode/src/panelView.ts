@@ -5,12 +5,14 @@
  * be marked without past writing ever being parsed as HTML.
  */
 
-import { score, snippet } from './format';
+import { score, similarity, snippet, startFailureMessage } from './format';
 import { InsertFormat, Item, Status } from './protocol';
 
 export interface PanelState {
   /** Whether the language server runs. */
   server: 'starting' | 'running' | 'stopped';
+  /** Why the server failed to start (the reason its error message gave), while stopped. */
+  failure?: string;
   status?: Status;
   /** What the list is about. */
   context:
@@ -91,9 +93,27 @@ function row(item: Item, insertFormat: InsertFormat): string {
     `<span class="text"></span></button>` +
     `<div class="meta"><span class="date">${esc(item.date)}</span>` +
     `<span class="source">${esc(item.sourceLabel)}</span>` +
-    `<span class="score" title="similarity">${esc(score(item.score))}</span></div>` +
+    closeness(item) +
+    `</div>` +
     `<div class="actions">${buttons}<button class="action hide" data-action="hide" data-id="${id}" title="Never show this again">Hide</button></div>` +
     `</li>`
+  );
+}
+
+/** The relevance as a 3-step bar and its label, the number in the tooltip; a server without
+ * `relevance` gets the number, as before. */
+export function closeness(item: Pick<Item, 'score' | 'relevance'>): string {
+  const title = esc(similarity(item.score));
+  const r = item.relevance;
+  if (!r) {
+    return `<span class="score" title="${title}">${esc(score(item.score))}</span>`;
+  }
+  const level = Math.max(0, Math.min(3, Math.round(r.level)));
+  const pips = [1, 2, 3].map((n) => `<i class="pip${n <= level ? ' on' : ''}"></i>`).join('');
+  return (
+    `<span class="relevance level-${level}" title="${title}">` +
+    `<span class="pips" role="img" aria-label="${level} of 3">${pips}</span>` +
+    `<span class="label">${esc(r.label)}</span></span>`
   );
 }
 
@@ -109,7 +129,9 @@ function empty(state: PanelState): string {
   let actions = '';
   if (state.server === 'stopped') {
     title = 'Recall is not running';
-    body = 'Its language server stopped or could not start. The log says why; the <code>recall.server.path</code> setting says which program runs.';
+    body = state.failure
+      ? esc(startFailureMessage(state.failure))
+      : 'Its language server stopped or could not start. The log says why; the <code>recall.server.path</code> setting says which program runs.';
     actions = '<button class="action primary" data-action="restart">Restart server</button><button class="action" data-action="log">Show log</button>';
   } else if (status?.state === 'error') {
     title = 'Recall cannot search';

@@ -44,6 +44,14 @@ export interface Item {
   sourceLabel: string;
   /** The fragment's own words that matched the query's words; empty for a match by meaning only. */
   matched?: string[];
+  /** How close it reads, set by the server from `score` (absent from servers before it). */
+  relevance?: Relevance;
+}
+
+/** 3 `close`, 2 `related`, 1 `loose` (the server's thresholds, docs/protocol.md Items). */
+export interface Relevance {
+  level: 1 | 2 | 3;
+  label: string;
 }
 
 /** The `recall/related` notification, and the `recall.showRelated` lens argument. */

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
+import { exitedReason, missingServerReason, startFailureMessage } from './format';
 import {
   ExecuteCommandRequest,
   LanguageClient,
@@ -46,6 +47,7 @@ export class RecallServer implements vscode.Disposable {
   private current: ServerState = 'idle';
   private lastStatus: Status | undefined;
   private launched: ServerCommand | undefined;
+  private failed: string | undefined;
   private readonly relatedEvents = new vscode.EventEmitter<Related>();
   private readonly lensEvents = new vscode.EventEmitter<Related>();
   private readonly statusEvents = new vscode.EventEmitter<Status>();
@@ -72,6 +74,11 @@ export class RecallServer implements vscode.Disposable {
 
   get status(): Status | undefined {
     return this.lastStatus;
+  }
+
+  /** Why the last start failed (the reason the error message gave), until the next start. */
+  get failure(): string | undefined {
+    return this.current === 'stopped' ? this.failed : undefined;
   }
 
   /** The program line that was started last, for the status report. */
@@ -138,7 +145,17 @@ export class RecallServer implements vscode.Disposable {
     }
   }
 
+  /** The server failed: remember why, tell the listeners (the state may already read `stopped`),
+   * and show the same reason in an error message. */
+  private fail(reason: string): void {
+    this.failed = reason;
+    this.current = 'stopped';
+    this.stateEvents.fire('stopped');
+    void this.explainStartFailure(reason);
+  }
+
   private async replace(reason: string): Promise<void> {
+    this.failed = undefined;
     await this.stopClient();
     const folder = vscode.workspace.workspaceFolders?.[0];
     const config = vscode.workspace.getConfiguration(SECTION, folder?.uri);
@@ -147,8 +164,7 @@ export class RecallServer implements vscode.Disposable {
     this.log.info(`Starting ${launch.command} ${launch.args.join(' ')} (from ${launch.origin}): ${reason}`);
     if (!findExecutable(launch.command, process.env.PATH, isExecutable)) {
       this.log.error(`${launch.command} is not an executable file`);
-      this.setState('stopped');
-      void this.explainStartFailure(launch);
+      this.fail(missingServerReason(launch));
       return;
     }
 
@@ -229,10 +245,9 @@ export class RecallServer implements vscode.Disposable {
       await client.start();
       this.setState('running');
     } catch (error) {
-      // vscode-languageclient has told the user already; the log has the details.
       this.log.error(`Could not start ${launch.command}: ${error instanceof Error ? error.message : error}`);
       await this.stopClient();
-      this.setState('stopped');
+      this.fail(exitedReason(launch.command, error));
     }
   }
 
@@ -254,13 +269,9 @@ export class RecallServer implements vscode.Disposable {
     this.setState('stopped');
   }
 
-  private async explainStartFailure(launch: ServerCommand): Promise<void> {
-    const hint =
-      launch.origin === 'PATH'
-        ? 'recall-ls is not on PATH: install it (see Install in the Recall README) or set recall.server.path.'
-        : `${launch.command} does not exist or is not executable: check the recall.server.path setting.`;
+  private async explainStartFailure(reason: string): Promise<void> {
     const choice = await vscode.window.showErrorMessage(
-      `Recall could not start its server. ${hint}`,
+      startFailureMessage(reason),
       'Open Settings',
       'Show Log',
     );

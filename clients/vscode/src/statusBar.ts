@@ -57,8 +57,9 @@ export class StatusBar implements vscode.Disposable {
     }
     const running = state !== 'stopped';
     const status = this.server.status;
-    this.item.text = statusBarText(status, this.fragments, running);
-    this.item.tooltip = statusBarTooltip(status, this.fragments, running);
+    const failure = this.server.failure;
+    this.item.text = statusBarText(status, this.fragments, running, failure);
+    this.item.tooltip = statusBarTooltip(status, this.fragments, running, failure);
     this.item.backgroundColor =
       !running || status?.state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();

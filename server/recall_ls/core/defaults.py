@@ -12,3 +12,9 @@ DEFAULT_RANKING = "hybrid"
 # words even when its meaning scores under minScore, or when it has no vector yet. Calibrated
 # beside minScore on STS Benchmark dev (bench/calibrate_min_score.py, bench/RESULTS.md).
 KEYWORD_MIN_SHARE = 0.5
+
+# How close an item reads to a person (``relevance`` on every wire item), from its score on the
+# cosine scale (keyword matches included): at least CLOSE is level 3 "close", at least RELATED is
+# level 2 "related", anything lower (it passed minScore or the keyword share) level 1 "loose".
+RELEVANCE_CLOSE = 0.6
+RELEVANCE_RELATED = 0.45

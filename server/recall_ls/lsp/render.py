@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from recall_ls.core.defaults import RELEVANCE_CLOSE, RELEVANCE_RELATED
 from recall_ls.core.fragments import Fragment
 from recall_ls.core.keywords import is_cjk
 
@@ -72,6 +73,20 @@ def link_of(fragment: Fragment) -> str | None:
     return fragment.url or file_uri(fragment.path, fragment.line_start)
 
 
+def relevance(score: float) -> dict:
+    """How close a score reads to a person: ``{"level": 3, "label": "close"}``, 2 ``related``, 1 ``loose``."""
+    if score >= RELEVANCE_CLOSE:
+        return {"level": 3, "label": "close"}
+    if score >= RELEVANCE_RELATED:
+        return {"level": 2, "label": "related"}
+    return {"level": 1, "label": "loose"}
+
+
+def relevance_text(score: float) -> str:
+    """``related (0.52)``: the label a person reads, the number beside it."""
+    return f"{relevance(score)['label']} ({score:.2f})"
+
+
 def item(hit: Hit) -> dict:
     """A hit as sent in ``recall/related`` and command results (the core's fields plus where to open)."""
     fragment = hit.fragment
@@ -81,6 +96,7 @@ def item(hit: Hit) -> dict:
         "snippet": leading_snippet(fragment.text, hit.matched),
         "date": date_of(fragment),
         "sourceLabel": source_label(fragment),
+        "relevance": relevance(hit.score),
     }
 
 
@@ -89,7 +105,7 @@ def hit_markdown(hit: Hit, full: bool = False) -> str:
     fragment = hit.fragment
     text = fragment.text if full else leading_snippet(fragment.text, hit.matched, HOVER_SNIPPET)
     body = emphasize("  \n".join(_escape(line) for line in text.splitlines() if line.strip()), hit.matched)
-    facts = [f for f in (date_of(fragment), source_label(fragment), f"{hit.score:.2f}") if f]
+    facts = [f for f in (date_of(fragment), source_label(fragment), relevance_text(hit.score)) if f]
     link = link_of(fragment)
     footer = " · ".join(facts)
     if link:

@@ -168,7 +168,9 @@ def test_terminal_capture_of_the_panel(sandbox, tmp_path):
         tmux("send-keys", "-t", "recall", "-l", PARAGRAPH)
         tmux("send-keys", "-t", "recall", "Escape")
         tmux("send-keys", "-t", "recall", ":Recall panel", "Enter")
-        tmux.wait_for("the panel to list the tweet", lambda s: "Reading old notebooks" in s)
+        # Each line: date · source · relevance marks and label · snippet (wrapped in the narrow panel).
+        tweet_line = re.compile(r"\d{4}-\d\d-\d\d · tweet · [●○]{3} (close|related|loose) · Reading")
+        tmux.wait_for("the panel to list the tweet", lambda s: tweet_line.search(s))
         tmux.wait_for("the code lens", lambda s: re.search(r"several times\. +\d+ related · ", s))
         screen = tmux.screen()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -180,7 +182,8 @@ def test_terminal_capture_of_the_panel(sandbox, tmp_path):
         text_row = next(row for row in rows if "Going back through" in row)
         assert panel_row.index("Recall · ") > 60, f"the panel is not beside the text:\n{screen}"
         assert "│" in text_row or "|" in text_row, f"no window separator:\n{screen}"
-        assert re.search(r"\d{4}-\d\d-\d\d · tweet · Reading old notebooks", screen), screen
+        assert tweet_line.search(screen), screen
+        assert not re.search(r"\b0\.\d\d\b", screen), f"a raw score on screen:\n{screen}"
 
         tmux("send-keys", "-t", "recall", ":qa!", "Enter")
         deadline = time.monotonic() + 30

@@ -305,7 +305,13 @@ describe('Recall in VS Code (code-server)', { timeout: 600_000 }, () => {
     const meta = plain(await row.first().locator('.meta').innerText());
     assert.match(meta, /2024-06-25/);
     assert.match(meta, /tweet/);
-    assert.match(meta, /0\.\d\d/);
+    // Relevance as a person reads it: a 3-pip bar and its label; the number only in the tooltip.
+    assert.match(meta, /\b(close|related|loose)\b/);
+    assert.doesNotMatch(meta, /0\.\d\d/);
+    const relevance = row.first().locator('.meta .relevance');
+    assert.equal(await relevance.locator('.pip').count(), 3);
+    assert.ok((await relevance.locator('.pip.on').count()) >= 1);
+    assert.match(await relevance.getAttribute('title'), /^similarity 0\.\d\d$/);
     await panel().locator('.context', { hasText: 'draft.md:3' }).waitFor();
     await shot('02-panel-related');
   });
@@ -468,8 +474,16 @@ describe('Recall in VS Code (code-server)', { timeout: 600_000 }, () => {
     const settings = JSON.parse(fs.readFileSync(file, 'utf8'));
     writeJson(file, { ...settings, 'recall.server.path': path.join(run.root, 'no-such-recall-ls') });
     await panel().locator('.empty-title', { hasText: 'Recall is not running' }).waitFor({ timeout: RELATED_MS });
+    const reason = 'does not exist or is not executable: check the recall.server.path setting';
     await page.locator('.notification-toast', { hasText: 'Recall could not start its server' }).first().waitFor({ timeout: UI_MS });
+    await page.locator('.notification-toast', { hasText: reason }).first().waitFor({ timeout: UI_MS });
+    // The status bar, the panel and the status view say the same as the error message.
+    await page.locator('.statusbar-item', { hasText: 'Recall: server failed' }).first().waitFor({ timeout: UI_MS });
+    await panel().locator('.empty', { hasText: reason }).waitFor({ timeout: UI_MS });
     await shot('11-server-missing');
+    await runCommand('Recall: Show Status');
+    const preview = page.frameLocator('iframe.webview[src*="markdown-language-features"]').frameLocator('#active-frame');
+    await preview.locator('p', { hasText: 'Recall could not start its server.' }).filter({ hasText: reason }).waitFor({ timeout: UI_MS });
     await runCommand('Notifications: Clear All Notifications');
     writeJson(file, settings);
     await page.locator('.statusbar-item', { hasText: /Recall \d+/ }).first().waitFor({ timeout: SERVER_READY_MS });

@@ -7,9 +7,14 @@ local lsp = require('recall.lsp')
 
 local M = {}
 
+---@class recall.Relevance
+---@field level 1|2|3 3 close, 2 related, 1 loose (the server's thresholds on `score`)
+---@field label string `close`, `related` or `loose`
+
 ---@class recall.Item
 ---@field id string `tweet:1850…`, `note:…`
 ---@field score number cosine similarity
+---@field relevance recall.Relevance? how close it reads (absent from servers before it)
 ---@field text string the whole fragment
 ---@field kind 'tweet'|'mastodon'|'note'|'like'
 ---@field url string? where a post lives online
@@ -21,17 +26,73 @@ local M = {}
 ---@field title string? a note's title
 ---@field matched string[]? the fragment's own words that matched the query's; `{}` for meaning only
 
----One line: `2024-06-25 · tweet · A good error message says…`.
+---The relevance level as three marks, filled per level: `●●○` for 2.
+---@param level integer
+---@return string
+function M.marks(level)
+  local filled = math.max(0, math.min(3, math.floor(level + 0.5)))
+  return ('●'):rep(filled) .. ('○'):rep(3 - filled)
+end
+
+---How close an item reads: `●●○ related`; the number only from a server that sent no relevance.
+---@param item recall.Item
+---@return string
+function M.closeness(item)
+  if type(item.relevance) == 'table' and item.relevance.label then
+    return M.marks(item.relevance.level or 0) .. ' ' .. item.relevance.label
+  end
+  return type(item.score) == 'number' and ('%.2f'):format(item.score) or ''
+end
+
+---The item's details, for the panel's `K`: how close with the number, date and source, the text.
+---@param item recall.Item
+---@return string[]
+function M.details(item)
+  local closeness = M.closeness(item)
+  if type(item.relevance) == 'table' and type(item.score) == 'number' then
+    closeness = ('%s (similarity %.2f)'):format(closeness, item.score)
+  end
+  local lines = { closeness }
+  local where = vim.tbl_filter(function(part)
+    return part and part ~= ''
+  end, { item.date, item.sourceLabel, item.url or (item.file and item.line and (item.file .. ':' .. item.line)) or item.file })
+  table.insert(lines, table.concat(where, ' · '))
+  table.insert(lines, '')
+  vim.list_extend(lines, vim.split(item.text or item.snippet or '', '\n', { plain = true }))
+  return lines
+end
+
+---One line: `2024-06-25 · tweet · ●●○ related · A good error message says…`, and where each part
+---is in it (0-based byte columns, end exclusive), for highlights.
+---@param item recall.Item
+---@return string line
+---@return table<'date'|'source'|'relevance'|'snippet', integer[]> spans
+function M.line(item)
+  local parts, spans, col = {}, {}, 0
+  for _, part in ipairs({
+    { 'date', item.date },
+    { 'source', item.sourceLabel },
+    { 'relevance', M.closeness(item) },
+    { 'snippet', item.snippet },
+  }) do
+    local text = part[2]
+    if text and text ~= '' then
+      if #parts > 0 then
+        col = col + #' · '
+      end
+      spans[part[1]] = { col, col + #text }
+      table.insert(parts, text)
+      col = col + #text
+    end
+  end
+  return table.concat(parts, ' · '), spans
+end
+
+---One line: `2024-06-25 · tweet · ●●○ related · A good error message says…` (the search picker's).
 ---@param item recall.Item
 ---@return string
 function M.format(item)
-  local parts = {}
-  for _, part in ipairs({ item.date, item.sourceLabel, item.snippet }) do
-    if part and part ~= '' then
-      table.insert(parts, part)
-    end
-  end
-  return table.concat(parts, ' · ')
+  return (M.line(item))
 end
 
 ---Opens where an item comes from: its URL in the browser, else its file at its line in `win`.

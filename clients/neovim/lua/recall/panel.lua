@@ -6,7 +6,7 @@
 --- libuv timer. Answers to requests that a newer one overtook are dropped.
 ---
 --- Keys in the panel: `<CR>` open the source, `i` insert at the writing window's cursor, `x` hide for
---- good, `r` refresh, `q` close. The words that made an item match are highlighted (`RecallMatch`).
+--- good, `K` details (how close, with the number), `r` refresh, `q` close. The words that made an item match are highlighted (`RecallMatch`).
 
 local config = require('recall.config')
 local items = require('recall.items')
@@ -40,6 +40,7 @@ local function set_highlights()
   vim.api.nvim_set_hl(0, 'RecallHint', { default = true, link = 'Comment' })
   vim.api.nvim_set_hl(0, 'RecallDate', { default = true, link = 'Comment' })
   vim.api.nvim_set_hl(0, 'RecallSource', { default = true, link = 'Identifier' })
+  vim.api.nvim_set_hl(0, 'RecallRelevance', { default = true, link = 'Special' })
   vim.api.nvim_set_hl(0, 'RecallEmpty', { default = true, link = 'Comment' })
   vim.api.nvim_set_hl(0, 'RecallMatch', { default = true, link = 'Search' })
 end
@@ -111,7 +112,7 @@ local function render()
   if current and words ~= 'ready' then
     title = title .. ' · ' .. words
   end
-  local lines = { title, '<CR> open  i insert  x hide  q close', '' }
+  local lines = { title, '<CR> open  i insert  x hide  K details  q close', '' }
   local marks = { { 0, 0, #title, 'RecallTitle' }, { 1, 0, #lines[2], 'RecallHint' } }
   state.rows = {}
   if #state.items == 0 then
@@ -120,17 +121,17 @@ local function render()
     table.insert(marks, { #lines - 1, 0, #text, 'RecallEmpty' })
   end
   for _, item in ipairs(state.items) do
-    local line = items.format(item)
+    local line, spans = items.line(item)
     table.insert(lines, line)
     state.rows[#lines] = item
     local row = #lines - 1
-    if item.date and item.date ~= '' then
-      table.insert(marks, { row, 0, #item.date, 'RecallDate' })
-      local source_start = #item.date + #' · '
-      table.insert(marks, { row, source_start, source_start + #(item.sourceLabel or ''), 'RecallSource' })
+    for part, group in pairs({ date = 'RecallDate', source = 'RecallSource', relevance = 'RecallRelevance' }) do
+      if spans[part] then
+        table.insert(marks, { row, spans[part][1], spans[part][2], group })
+      end
     end
-    -- The snippet ends the line (items.format); mark the words that matched in it.
-    local snippet_start = #line - #(item.snippet or '')
+    -- Mark the words that matched in the snippet.
+    local snippet_start = spans.snippet and spans.snippet[1] or #line
     for _, range in ipairs(matched.ranges(item.snippet or '', item.matched)) do
       table.insert(marks, { row, snippet_start + range[1], snippet_start + range[2], 'RecallMatch' })
     end
@@ -308,6 +309,13 @@ local function create_buffer()
       end)
     end),
     'hide for good'
+  )
+  map(
+    'K',
+    on_item(function(item)
+      vim.lsp.util.open_floating_preview(items.details(item), 'text', { border = 'rounded', focus_id = 'recall.details' })
+    end),
+    'details: how close (with the number), date, source, the whole text'
   )
   map('r', function()
     M.refresh(true)

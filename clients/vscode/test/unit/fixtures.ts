@@ -17,6 +17,7 @@ export const tweet: Item = {
   snippet: 'Reading old notebooks is humbling: I had the same idea three times and forgot i…',
   date: '2024-06-25',
   sourceLabel: 'tweet',
+  relevance: { level: 3, label: 'close' },
 };
 
 export const note: Item = {
@@ -30,4 +31,6 @@ export const note: Item = {
   line: 12,
   date: '2023-01-02',
   sourceLabel: 'writing habits.md',
+  score: 0.4312,
+  relevance: { level: 1, label: 'loose' },
 };

@@ -3,10 +3,16 @@ import { test } from 'node:test';
 import {
   facts,
   insertion,
+  exitedReason,
   link,
+  marks,
   meaningPercent,
+  missingServerReason,
+  notRunningReport,
   placeInsertion,
+  similarity,
   snippet,
+  startFailureMessage,
   statusBarText,
   statusBarTooltip,
   statusReport,
@@ -15,9 +21,15 @@ import {
 } from '../../src/format';
 import { note, tweet } from './fixtures';
 
-test('facts: date · source · score', () => {
-  assert.equal(facts(tweet), '2024-06-25 · tweet · 0.61');
+test('facts: date · source · relevance marks and label (the number only without relevance)', () => {
+  assert.equal(facts(tweet), '2024-06-25 · tweet · ●●● close');
+  assert.equal(facts({ date: '', sourceLabel: 'note.md', score: 0.5, relevance: { level: 2, label: 'related' } }), 'note.md · ●●○ related');
   assert.equal(facts({ date: '', sourceLabel: 'note.md', score: 0.5 }), 'note.md · 0.50');
+});
+
+test('marks: three, filled per level', () => {
+  assert.deepEqual([1, 2, 3].map(marks), ['●○○', '●●○', '●●●']);
+  assert.equal(similarity(0.4312), 'similarity 0.43');
 });
 
 test('snippet flattens whitespace and cuts with an ellipsis', () => {
@@ -134,4 +146,32 @@ test('status report: facts, sources and options as Markdown tables', () => {
   assert.match(withTiers, /\| State \| indexing \(keywords ready, meaning 50%\) \|/);
   assert.match(withTiers, /\| Keywords \| ready \(34 fragments\) \|\n\| Meaning \| 50% \(17 of 34 embedded\) \|/);
   assert.doesNotMatch(markdown, /Keywords/);
+});
+
+test('a failed start: the status bar, its tooltip and the status view say what the error message says', () => {
+  const reason = missingServerReason({ command: '/opt/nope/recall-ls', origin: 'setting' });
+  const message = startFailureMessage(reason);
+  assert.equal(
+    message,
+    'Recall could not start its server. /opt/nope/recall-ls does not exist or is not executable: check the recall.server.path setting.',
+  );
+  assert.equal(statusBarText(undefined, undefined, false, reason), '$(error) Recall: server failed');
+  assert.equal(statusBarTooltip(undefined, undefined, false, reason), `${message}\nClick for status`);
+  const report = notRunningReport('/opt/nope/recall-ls serve', reason);
+  assert.ok(report.includes(`\n${message}\n`), report);
+  assert.match(report, /Recall: server failed/);
+  assert.match(report, /\| Server \| `\/opt\/nope\/recall-ls serve` \|/);
+  // Stopped without a failure (Restart on the way, or stopped on purpose): no alarm.
+  assert.equal(statusBarText(undefined, undefined, false), '$(circle-slash) Recall');
+  assert.match(notRunningReport('recall-ls serve', undefined), /The Recall server is not running\./);
+  assert.doesNotMatch(notRunningReport('recall-ls serve', undefined), /server failed/);
+});
+
+test('a failed start: a missing program on PATH, and a server that exits at once', () => {
+  assert.match(missingServerReason({ command: 'recall-ls', origin: 'PATH' }), /^recall-ls is not on PATH: install it/);
+  assert.equal(
+    exitedReason('/venv/bin/recall-ls', new Error('Connection to server got closed.')),
+    '/venv/bin/recall-ls stopped before it was ready (Connection to server got closed). The Recall log says why.',
+  );
+  assert.equal(exitedReason('recall-ls', undefined), 'recall-ls stopped before it was ready. The Recall log says why.');
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { esc, PanelState, renderPanel, rowText } from '../../src/panelView';
+import { closeness, esc, PanelState, renderPanel, rowText } from '../../src/panelView';
 import { note, tweet } from './fixtures';
 
 const ready = { state: 'ready' as const, message: '', percent: null, revision: 1, pending: 0 };
@@ -9,13 +9,15 @@ function state(extra: Partial<PanelState>): PanelState {
   return { server: 'running', status: ready, context: { kind: 'paragraph', document: 'draft.md', line: 3 }, items: [], insertFormat: 'text', ...extra };
 }
 
-test('rows show the snippet, date, source and score, with open, insert and hide actions', () => {
+test('rows show the snippet, date, source and relevance, with open, insert and hide actions', () => {
   const html = renderPanel(state({ items: [tweet, note] }));
   assert.match(html, /2 related to the paragraph at <span class="where">draft\.md:3<\/span>/);
   assert.equal((html.match(/<span class="text"><\/span>/g) ?? []).length, 2); // filled by highlightNodes
   assert.equal(rowText(tweet), tweet.text);
   assert.match(rowText({ ...tweet, text: 'word '.repeat(100) }), /^(word ){55}word…$/);
-  assert.match(html, /<span class="date">2024-06-25<\/span><span class="source">tweet<\/span><span class="score" title="similarity">0\.61<\/span>/);
+  assert.match(html, /<span class="date">2024-06-25<\/span><span class="source">tweet<\/span><span class="relevance level-3" title="similarity 0\.61">/);
+  assert.match(html, /<span class="relevance level-1" title="similarity 0\.43">.*?<span class="label">loose<\/span>/);
+  assert.doesNotMatch(html, />0\.\d\d</); // the number only in the tooltip
   assert.match(html, /data-action="open" data-id="tweet:1850000000000004000" title="Open the tweet in the browser"/);
   assert.match(html, /title="Open writing habits\.md at line 12"/);
   assert.match(html, /<span class="title">Good errors<\/span>/);
@@ -23,6 +25,21 @@ test('rows show the snippet, date, source and score, with open, insert and hide 
     assert.match(html, new RegExp(`data-action="insert" data-format="${format}" data-id="note:abc"`));
   }
   assert.match(html, /data-action="hide" data-id="note:abc"/);
+});
+
+test('relevance: a 3-step bar filled per level, the label beside it, the number in the tooltip', () => {
+  const pips = (html: string) => (html.match(/<i class="pip[^"]*">/g) ?? []).map((p) => (p.includes(' on') ? '●' : '○')).join('');
+  const related = closeness({ score: 0.5249, relevance: { level: 2, label: 'related' } });
+  assert.equal(pips(related), '●●○');
+  assert.match(related, /^<span class="relevance level-2" title="similarity 0\.52">/);
+  assert.match(related, /aria-label="2 of 3"/);
+  assert.match(related, /<span class="label">related<\/span><\/span>$/);
+  assert.equal(pips(closeness({ score: 0.9, relevance: { level: 3, label: 'close' } })), '●●●');
+  assert.equal(pips(closeness({ score: 0.3, relevance: { level: 1, label: 'loose' } })), '●○○');
+  // A label is the server's text: escaped like any other.
+  assert.match(closeness({ score: 0.5, relevance: { level: 2, label: '<b>x</b>' } }), /&lt;b&gt;x&lt;\/b&gt;/);
+  // A server without relevance: the number, as before.
+  assert.equal(closeness({ score: 0.61 }), '<span class="score" title="similarity 0.61">0.61</span>');
 });
 
 test('the configured insert format is the first, primary button', () => {
@@ -68,4 +85,12 @@ test('a stopped server shows why, not a list that can no longer be acted on', ()
 test('an index that cannot be opened says so before anything else', () => {
   const html = renderPanel(state({ status: { ...ready, state: 'error', message: 'the index folder is read-only.' }, context: { kind: 'no-editor' } }));
   assert.match(html, /Recall cannot search[\s\S]*the index folder is read-only\. The log says more/);
+});
+
+test('a server that failed to start: the panel gives the same reason as the error message', () => {
+  const reason = '/opt/nope/recall-ls does not exist or is not executable: check the recall.server.path setting.';
+  const html = renderPanel(state({ server: 'stopped', failure: reason }));
+  assert.match(html, /Recall is not running/);
+  assert.ok(html.includes(esc('Recall could not start its server. ' + reason)));
+  assert.match(renderPanel(state({ server: 'stopped' })), /stopped or could not start/);
 });

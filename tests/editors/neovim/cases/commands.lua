@@ -49,7 +49,7 @@ return function(t)
     return item.kind == 'tweet'
   end)
   local shown = results.opts.format_item(tweet)
-  t.expect(shown:match('^%d%d%d%d%-%d%d%-%d%d · tweet · .+'), 'a tweet reads: %s', shown)
+  t.expect(shown:match('^%d%d%d%d%-%d%d%-%d%d · tweet · [●○]+ %a+ · .+'), 'a tweet reads: %s', shown)
   t.expect(ui.selects[2].opts.kind == 'recall.action', 'no action asked')
 
   -- :Recall search with the words given, and "open": a tweet opens its URL.

@@ -35,7 +35,15 @@ return function(t)
   for row, line in ipairs(lines) do
     if line:find('same idea three times', 1, true) then
       tweet_row = row
-      t.expect(line:match('^%d%d%d%d%-%d%d%-%d%d · tweet · '), 'item line: %s', line)
+      -- How close as a person reads it (marks and the server's label), not a raw "0.4x". A Lua class is
+      -- bytes: `[●○]+` takes a run of the marks' bytes.
+      t.expect(
+        line:match('^%d%d%d%d%-%d%d%-%d%d · tweet · [●○]+ %a+ · '),
+        'item line: %s',
+        line
+      )
+      t.expect(line:find('●', 1, true), 'no filled mark: %s', line)
+      t.expect(not line:find('0%.%d%d'), 'a raw score in the panel: %s', line)
     end
   end
 

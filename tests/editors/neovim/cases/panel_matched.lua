@@ -17,6 +17,7 @@ return function(t)
     id = 'tweet:1',
     kind = 'tweet',
     score = 0.61,
+    relevance = { level = 3, label = 'close' },
     text = 'Reading old notebooks is humbling: I had the same idea three times. Same notes, same note.',
     snippet = 'Reading old notebooks is humbling: I had the same idea three times. Same notes, same note.',
     date = '2024-06-25',
@@ -27,7 +28,8 @@ return function(t)
   local note = {
     id = 'note:idées',
     kind = 'note',
-    score = 0.5,
+    score = 0.5234,
+    relevance = { level = 2, label = 'related' },
     text = 'Les idées reviennent: Idées, encore; idéesfixes non.',
     snippet = 'Les idées reviennent: Idées, encore; idéesfixes non.',
     date = '2023-01-02',
@@ -68,6 +70,39 @@ return function(t)
   t.expect(row_of('Les idées reviennent') ~= #lines, 'the meaning-only item is not listed')
   expect_marks(#lines, '') -- the meaning-only item: nothing marked
   t.expect(lines[#lines]:find('Les idées reviennent', 1, true), 'last line: %s', lines[#lines])
+
+  -- Relevance as marks and the server's label, highlighted; the number only in the details (`K`).
+  local note_row = row_of('Les idées reviennent')
+  t.expect(lines[row_of('Reading old notebooks')]:find('2024-06-25 · tweet · ●●● close · Reading', 1, true), 'tweet line: %s', lines[1])
+  t.expect(lines[note_row]:find(' · ●●○ related · Les idées', 1, true), 'note line: %s', lines[note_row])
+  t.expect(not table.concat(lines, '\n'):find('0%.%d%d'), 'a raw score in the panel:\n%s', table.concat(lines, '\n'))
+  local relevance_marks = vim.tbl_filter(function(mark)
+    return mark[4].hl_group == 'RecallRelevance' and mark[2] + 1 == note_row
+  end, vim.api.nvim_buf_get_extmarks(panel_buf, ns, 0, -1, { details = true }))
+  t.expect(#relevance_marks == 1, 'RecallRelevance marks on the note line: %d', #relevance_marks)
+  local hl = relevance_marks[1]
+  t.expect(
+    lines[note_row]:sub(hl[3] + 1, hl[4].end_col) == '●●○ related',
+    'highlighted: %q',
+    lines[note_row]:sub(hl[3] + 1, hl[4].end_col)
+  )
+  local panel_win = vim.fn.bufwinid(panel_buf)
+  vim.api.nvim_set_current_win(panel_win)
+  vim.api.nvim_win_set_cursor(panel_win, { note_row, 0 })
+  t.keys('K')
+  local details = t.wait('the details float', function()
+    for _, win in ipairs(vim.api.nvim_list_wins()) do
+      if vim.api.nvim_win_get_config(win).relative ~= '' then
+        return vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(win), 0, -1, false)
+      end
+    end
+  end)
+  t.log('details:\n%s', table.concat(details, '\n'))
+  t.expect(details[1] == '●●○ related (similarity 0.52)', 'details: %s', details[1])
+  t.expect(details[2]:find('2023-01-02 · carnet d’idées.md', 1, true), 'details: %s', details[2])
+  t.expect(vim.tbl_contains(details, note.text), 'no text in the details: %s', vim.inspect(details))
+  -- From a server without relevance: the number, as before.
+  t.expect(require('recall.items').closeness({ score = 0.43 }) == '0.43', 'no relevance')
 
   -- Only the keyword tier is searchable yet: the status says so in words.
   local status = require('recall.status')
