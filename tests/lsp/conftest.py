@@ -112,6 +112,16 @@ async def start(client: LanguageClient, spec: str, workspace: Path, index_dir: P
     return recorder
 
 
+async def status(client: LanguageClient) -> dict:
+    return await client.workspace_execute_command_async(types.ExecuteCommandParams(command="recall.status"))
+
+
+async def search(client: LanguageClient, query: str) -> list[dict]:
+    return await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="recall.search", arguments=[query])
+    )
+
+
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "recall_ls", "serve"])
 
 

@@ -11,7 +11,7 @@ import random
 import pytest
 from lsprotocol import types
 
-from tests.lsp.conftest import CLIENTS, SERVER, make_workspace, start
+from tests.lsp.conftest import CLIENTS, SERVER, make_workspace, search, start, status
 
 pytestmark = pytest.mark.model
 
@@ -20,16 +20,6 @@ async def run_server(spec, workspace, index_dir, **settings):
     client = await SERVER.start()
     await start(client, spec, workspace, index_dir, **settings)
     return client
-
-
-async def status(client) -> dict:
-    return await client.workspace_execute_command_async(types.ExecuteCommandParams(command="recall.status"))
-
-
-async def search(client, query: str) -> list[dict]:
-    return await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command="recall.search", arguments=[query])
-    )
 
 
 @pytest.mark.parametrize("spec", CLIENTS)

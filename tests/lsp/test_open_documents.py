@@ -10,7 +10,7 @@ import sys
 import pytest
 from lsprotocol import types
 
-from tests.lsp.conftest import CLIENTS, SERVER, make_workspace, start
+from tests.lsp.conftest import CLIENTS, SERVER, make_workspace, search, start, status
 
 pytestmark = pytest.mark.model
 
@@ -28,16 +28,6 @@ async def open_and_settle(client, path, text: str) -> None:
     await recorder.wait_for(recorder.status, lambda s: s["pending"] == 0 and s["revision"] > before)
 
 
-async def recall_status(client) -> dict:
-    return await client.workspace_execute_command_async(types.ExecuteCommandParams(command="recall.status"))
-
-
-async def search(client, query: str) -> list[dict]:
-    return await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command="recall.search", arguments=[query])
-    )
-
-
 @pytest.mark.parametrize("spec", CLIENTS)
 async def test_a_draft_open_when_its_server_is_killed_is_gone_after_a_restart(spec, tmp_path):
     workspace, index_dir = make_workspace(tmp_path), tmp_path / "index"
@@ -45,7 +35,7 @@ async def test_a_draft_open_when_its_server_is_killed_is_gone_after_a_restart(sp
     await start(first, spec, workspace, index_dir)
     await open_and_settle(first, workspace / "drafts" / "draft.md", DRAFT)
     assert any(DRAFT in hit["text"] for hit in await search(first, "quokkas juggle marmalade"))
-    entry = [s for s in (await recall_status(first))["sources"] if s["kind"] == "open-documents"]
+    entry = [s for s in (await status(first))["sources"] if s["kind"] == "open-documents"]
     assert entry and entry[0]["fragments"] == 1  # recall.status lists what open documents hold
     first._server.kill()  # no didClose, no shutdown: as a crash, kill -9 or Eglot's exit leaves it
     await first._server.wait()
@@ -62,7 +52,7 @@ async def test_a_draft_open_when_its_server_is_killed_is_gone_after_a_restart(sp
     try:
         await start(second, spec, workspace, index_dir)
         assert not any(DRAFT in hit["text"] for hit in await search(second, "quokkas juggle marmalade"))
-        assert not [s for s in (await recall_status(second))["sources"] if s["kind"] == "open-documents"]
+        assert not [s for s in (await status(second))["sources"] if s["kind"] == "open-documents"]
     finally:
         await second.shutdown_session()
 
@@ -77,7 +67,7 @@ async def test_two_open_documents_of_the_same_name_in_different_folders(spec, tm
         await open_and_settle(client, workspace / "drafts" / "a" / "notes.md", shared + "the first folder.\n")
         await open_and_settle(client, workspace / "drafts" / "b" / "notes.md", shared + "the second folder.\n")
         assert not [m.message for m in client.messages if "internal error" in m.message or "UNIQUE" in m.message]
-        entry = [s for s in (await recall_status(client))["sources"] if s["kind"] == "open-documents"]
+        entry = [s for s in (await status(client))["sources"] if s["kind"] == "open-documents"]
         assert entry[0]["fragments"] == 4
         found = await search(client, "paragraph of its own second folder")
         assert any(hit["text"] == "A paragraph of its own in the second folder." for hit in found)

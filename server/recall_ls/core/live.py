@@ -8,7 +8,7 @@ backlog is embedded in small chunks so an edit never waits long behind it.
 
 Readers (hover, completion, the live list) use ``engine`` from any thread: it reads an immutable
 snapshot of the index. The engine is there as soon as the store is open: the keyword tier answers
-while sources are read and the model loads (on its own thread, so reading does not wait for it);
+while sources are read and then while the model loads (on its own thread, once they are read);
 meaning joins once the model is loaded, and improves as the backlog is embedded. Events (state,
 progress, problems, index changes) go to one listener callback, called from the writer thread.
 """
@@ -117,6 +117,7 @@ class LiveIndex:
         self._backlog_total = 0
         self._backlog_done = 0
         self._keywords_ready = False  # the configured sources were read: every fragment is in the keyword tier
+        self._model_requested = False  # the model load of this session has started (after its first read)
         self._counts = (0, 0, 0)  # fragments, distinct texts, texts without a vector: counted by the writer
         # Bumped after every change to the searchable corpus, so clients can tell old answers from new.
         self.revision = 0
@@ -355,8 +356,10 @@ class LiveIndex:
         return self._backlog and not self._cancel.is_set() and self.meaning_ready
 
     def _open(self) -> None:
-        """Open the store and serve its keyword tier at once; the model loads on its own thread
-        while the sources are read, and joins (``_model_loaded``) when it is ready."""
+        """Open the store and serve its keyword tier at once; the model loads on its own thread once
+        the sources are read, and joins (``_model_loaded``) when it is ready. Not while they are read:
+        in one process the two take turns at the GIL, and a 100k archive's words took 20 s to become
+        searchable instead of 13 (bench/RESULTS.md); the model waits for small sources a moment only."""
         settings = self._settings
         assert settings is not None
         if self._session is not None:
@@ -373,10 +376,10 @@ class LiveIndex:
             self._set_state("error")
             return
         self._session = session
+        self._model_requested = False
         self.last_error = None
         for problem in session.problems:
             self._problem(str(settings.index_dir), problem)
-        self._load_model(session)
         self._count()
         self._emit(LiveEvent("changed"))
         if session.store.read_only:
@@ -448,6 +451,9 @@ class LiveIndex:
         session = self._session
         assert session is not None
         if not self.meaning_ready:
+            if not self._model_requested:
+                self._model_requested = True
+                self._load_model(session)
             if self.state != "error":
                 self._set_progress(None)
                 self._set_state("loading-model")
