@@ -395,7 +395,8 @@ class LiveIndex:
             try:
                 session.embedder.load()
             except Exception as exc:  # a model that cannot load leaves the keyword tier serving
-                self._enqueue(lambda: self._model_failed(session, exc))
+                # Bound now: ``exc`` is unset once this block ends, before the writer runs the job.
+                self._enqueue(lambda error=exc: self._model_failed(session, error))
                 return
             log.info("model %s loaded in %.1fs (queries: %s)", session.embedder.key, time.monotonic() - started,
                      session.embedder.query_runtime)
