@@ -102,7 +102,10 @@ def test_kill_during_indexing_then_resume_loses_nothing(tmp_path):
             time.sleep(0.2)  # polling another process's progress: there is no message to wait on
             if database.exists():
                 with sqlite3.connect(database) as db:
-                    committed = db.execute("SELECT count(*) FROM embeddings").fetchone()[0]
+                    try:
+                        committed = db.execute("SELECT count(*) FROM embeddings").fetchone()[0]
+                    except sqlite3.OperationalError:  # the file is there, its tables not yet
+                        continue
         assert process.poll() is None, "indexing finished before it could be killed"
         os.killpg(process.pid, signal.SIGKILL)
     finally:
