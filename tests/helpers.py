@@ -64,3 +64,17 @@ def refuse(monkeypatch, owner, name: str, path) -> None:
         return real(target, *args, **kwargs)
 
     monkeypatch.setattr(owner, name, guarded)
+
+
+def embedded_indexer(index_dir, texts: dict[str, str]):
+    """A store and indexer (exact tier only) holding these tweets, every one embedded by the hashing
+    embedder: where engine tests start from."""
+    from recall_ls.core.indexing import Indexer
+    from recall_ls.core.store import Store
+
+    store = Store(index_dir)
+    indexer = Indexer(store, HashingEmbedder(), ann_min_items=10_000)
+    indexer.apply("/src", [fragment(fid, text) for fid, text in texts.items()])
+    indexer.open()
+    indexer.embed_missing()
+    return store, indexer

@@ -236,6 +236,13 @@ def _configure_logging(verbose: bool) -> None:
 
 
 def _index_dir(args: argparse.Namespace) -> Path:
+    """The command's index folder, resolved once (a ``recall.toml`` is read, and its problems told, once)."""
+    if getattr(args, "resolved_index_dir", None) is None:
+        args.resolved_index_dir = _resolve_index_dir(args)
+    return args.resolved_index_dir
+
+
+def _resolve_index_dir(args: argparse.Namespace) -> Path:
     """``--index-dir``, else ``$RECALL_INDEX_DIR``, else ``indexDir`` of a ``recall.toml`` in the current
     folder or the user's config folder, else the per-user data folder."""
     import os

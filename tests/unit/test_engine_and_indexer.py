@@ -7,7 +7,7 @@ import pytest
 from recall_ls.core.engine import Engine, Exclusions, Filters
 from recall_ls.core.indexing import Indexer
 from recall_ls.core.store import Store
-from tests.helpers import HashingEmbedder, fragment
+from tests.helpers import HashingEmbedder, embedded_indexer, fragment
 
 TEXTS = {
     "tweet:1": "sourdough bread needs a slow cold fermentation",
@@ -20,12 +20,8 @@ TEXTS = {
 
 @pytest.fixture
 def world(tmp_path):
-    store = Store(tmp_path / "index")
-    embedder = HashingEmbedder()
-    indexer = Indexer(store, embedder, ann_min_items=10_000)
-    indexer.apply("/src", [fragment(fid, text) for fid, text in TEXTS.items()])
-    indexer.open()
-    indexer.embed_missing()
+    store, indexer = embedded_indexer(tmp_path / "index", TEXTS)
+    embedder = indexer.embedder
     engine = Engine(store, embedder, indexer.snapshot, lambda: store.hidden_ids())
     yield store, embedder, indexer, engine
     store.close()

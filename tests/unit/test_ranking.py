@@ -6,7 +6,7 @@ import pytest
 from recall_ls.core.engine import Engine, Exclusions, Filters, _reciprocal_rank_fusion
 from recall_ls.core.indexing import Indexer
 from recall_ls.core.store import Store
-from tests.helpers import HashingEmbedder, fragment
+from tests.helpers import HashingEmbedder, embedded_indexer, fragment
 
 EMBEDDED = {
     "t:1": "sourdough bread needs a slow cold fermentation",
@@ -27,12 +27,8 @@ class NoModel(HashingEmbedder):
 
 @pytest.fixture
 def world(tmp_path):
-    store = Store(tmp_path / "index")
-    embedder = HashingEmbedder()
-    indexer = Indexer(store, embedder, ann_min_items=10_000)
-    indexer.apply("/src", [fragment(fid, text) for fid, text in EMBEDDED.items()])
-    indexer.open()
-    indexer.embed_missing()
+    store, indexer = embedded_indexer(tmp_path / "index", EMBEDDED)
+    embedder = indexer.embedder
     indexer.apply("/new", [fragment(fid, text, source="/new", path="/new/notes.md", kind="note")
                            for fid, text in NOT_EMBEDDED.items()])
     hidden: set[str] = set()
