@@ -11,7 +11,7 @@ import { insertion, placeInsertion, target } from './format';
 import { PanelAction, PanelState } from './panelView';
 import { Commands, InsertFormat, Item, Range as WireRange } from './protocol';
 import { RecallServer, SECTION, ServerState } from './server';
-import { languages } from './settings';
+import { languages, preferredInsertFormat } from './settings';
 
 export const VIEW_ID = 'recall.related';
 const CURSOR_DEBOUNCE_MS = 200;
@@ -151,7 +151,7 @@ export class RelatedPanel implements vscode.WebviewViewProvider, vscode.Disposab
   }
 
   private insertFormat(): InsertFormat {
-    return this.server.settings().insertFormat;
+    return preferredInsertFormat(this.server.settings());
   }
 
   /** Asks the server for the paragraph under the cursor of the followed editor. */

@@ -117,5 +117,3 @@ export interface StatusReport extends Partial<Status> {
 export type InsertFormat = 'text' | 'quote' | 'link';
 export const INSERT_FORMATS: readonly InsertFormat[] = ['text', 'quote', 'link'];
 
-export type Ranking = 'hybrid' | 'semantic' | 'keyword';
-export const RANKINGS: readonly Ranking[] = ['hybrid', 'semantic', 'keyword'];

@@ -124,11 +124,11 @@ export class RecallServer implements vscode.Disposable {
     return client.sendRequest(relatedRequest, params, token);
   }
 
-  /** The typed settings the server gets, for a scope (a resource URI or none). */
+  /** The settings the server gets, for a scope (a resource URI or none): the user's values. */
   settings(scope?: vscode.Uri): ServerSettings {
     const folder = (scope && vscode.workspace.getWorkspaceFolder(scope)) || vscode.workspace.workspaceFolders?.[0];
-    const config = vscode.workspace.getConfiguration(SECTION, folder?.uri);
-    return serverSettings((key) => config.get(key), variables(folder));
+    const section = vscode.workspace.getConfiguration(undefined, folder?.uri).get(SECTION);
+    return serverSettings(section, variables(folder));
   }
 
   private runningClient(): LanguageClient {
@@ -187,8 +187,8 @@ export class RecallServer implements vscode.Disposable {
       synchronize: { configurationSection: SECTION },
       middleware: {
         workspace: {
-          // The server pulls `recall`: answer with the server's keys only (not server.path, trace,
-          // plaintext, which it would report as unknown settings), variables expanded.
+          // The server pulls `recall`: answer with the user's values less the client's own keys
+          // (server.path, trace, plaintext), variables expanded; the server judges the values.
           configuration: async (params, token, next) => {
             const answers = await next(params, token);
             if (!Array.isArray(answers)) {

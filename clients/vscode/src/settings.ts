@@ -1,15 +1,14 @@
 /**
- * Typed settings: what the client itself needs (how to start the server) and what it hands the
- * server (every key of docs/configuration.md), with `${workspaceFolder}`-style variables expanded.
+ * Settings: what the client itself needs (how to start the server) and the `recall` section it hands
+ * the server as the user wrote it. The server alone judges those values (docs/configuration.md) and
+ * says what is wrong with one; the client only expands `${workspaceFolder}`-style variables, which
+ * only it knows.
  *
- * Pure: settings are read through a `get` function, so the unit tests need no VS Code.
+ * Pure: the unit tests need no VS Code.
  */
 
 import * as path from 'node:path';
-import { InsertFormat, INSERT_FORMATS, Ranking, RANKINGS } from './protocol';
-
-/** Reads one key of the `recall` section (undefined when unset and without a default). */
-export type Get = (key: string) => unknown;
+import { InsertFormat, INSERT_FORMATS } from './protocol';
 
 /** Values for `${...}` variables. */
 export interface Variables {
@@ -21,55 +20,14 @@ export interface Variables {
   env?: Record<string, string | undefined>;
 }
 
-/** Everything the server reads (docs/configuration.md), in its camelCase names. */
-export interface ServerSettings {
-  sources: string[];
-  indexDir: string;
-  model: string;
-  device: string;
-  topK: number;
-  minScore: number;
-  ranking: Ranking;
-  includeReplies: boolean;
-  includeRetweets: boolean;
-  includeLikes: boolean;
-  includeDeleted: boolean;
-  includePrivate: boolean;
-  exclude: string[];
-  maxFileBytes: number;
-  debounceMs: number;
-  insertFormat: InsertFormat;
-  codeLens: boolean;
-  codeLensMinWords: number;
-}
-
-/** The server's defaults, used when a value is missing or of the wrong type. */
-export const SERVER_DEFAULTS: Readonly<ServerSettings> = Object.freeze({
-  sources: [],
-  indexDir: '',
-  model: '',
-  device: 'auto',
-  topK: 8,
-  minScore: 0.3,
-  ranking: 'hybrid',
-  includeReplies: true,
-  includeRetweets: false,
-  includeLikes: false,
-  includeDeleted: false,
-  includePrivate: false,
-  exclude: [],
-  maxFileBytes: 2_000_000,
-  debounceMs: 250,
-  insertFormat: 'text',
-  codeLens: true,
-  codeLensMinWords: 5,
-});
-
-export const SERVER_KEYS = Object.keys(SERVER_DEFAULTS) as (keyof ServerSettings)[];
+/** The `recall` section as the server gets it (camelCase keys, values as the user wrote them). */
+export type ServerSettings = Record<string, unknown>;
 
 /** Settings only the client reads; changing the first two restarts the server. */
 export const CLIENT_KEYS = { serverPath: 'server.path', plaintext: 'plaintext', trace: 'trace.server' } as const;
 export const RESTART_KEYS = [CLIENT_KEYS.serverPath, CLIENT_KEYS.plaintext];
+/** The top-level names of the client's keys in the section (`server` of `server.path`). */
+const CLIENT_SECTIONS = new Set<string>(Object.values(CLIENT_KEYS).map((key) => key.split('.')[0]));
 
 /** Expands `${workspaceFolder}`, `${workspaceFolder:name}`, `${userHome}`, `${env:NAME}` and a leading `~`. */
 export function substitute(value: string, vars: Variables): string {
@@ -94,48 +52,30 @@ export function substitute(value: string, vars: Variables): string {
   return out;
 }
 
-/** The settings to send the server: typed, defaulted, with variables expanded in paths. */
-export function serverSettings(get: Get, vars: Variables): ServerSettings {
-  const d = SERVER_DEFAULTS;
-  const str = (key: keyof ServerSettings, fallback: string) => {
-    const value = get(key);
-    return typeof value === 'string' ? value : fallback;
-  };
-  const num = (key: keyof ServerSettings, fallback: number) => {
-    const value = get(key);
-    return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
-  };
-  const bool = (key: keyof ServerSettings, fallback: boolean) => {
-    const value = get(key);
-    return typeof value === 'boolean' ? value : fallback;
-  };
-  const list = (key: keyof ServerSettings) => {
-    const value = get(key);
-    const items = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
-    return items.filter((item): item is string => typeof item === 'string' && item.trim() !== '');
-  };
-  const format = get('insertFormat');
-  const ranking = get('ranking');
-  return {
-    sources: list('sources').map((s) => substitute(s, vars)),
-    indexDir: substitute(str('indexDir', d.indexDir), vars),
-    model: substitute(str('model', d.model), vars),
-    device: str('device', d.device),
-    topK: num('topK', d.topK),
-    minScore: num('minScore', d.minScore),
-    ranking: RANKINGS.includes(ranking as Ranking) ? (ranking as Ranking) : d.ranking,
-    includeReplies: bool('includeReplies', d.includeReplies),
-    includeRetweets: bool('includeRetweets', d.includeRetweets),
-    includeLikes: bool('includeLikes', d.includeLikes),
-    includeDeleted: bool('includeDeleted', d.includeDeleted),
-    includePrivate: bool('includePrivate', d.includePrivate),
-    exclude: list('exclude'),
-    maxFileBytes: num('maxFileBytes', d.maxFileBytes),
-    debounceMs: num('debounceMs', d.debounceMs),
-    insertFormat: INSERT_FORMATS.includes(format as InsertFormat) ? (format as InsertFormat) : d.insertFormat,
-    codeLens: bool('codeLens', d.codeLens),
-    codeLensMinWords: num('codeLensMinWords', d.codeLensMinWords),
-  };
+/**
+ * The settings to send the server: the `recall` section less the client's own keys, every value
+ * passed through (a wrongly typed one too: the server names it and uses its default), with variables
+ * expanded in strings and in lists of strings.
+ */
+export function serverSettings(section: unknown, vars: Variables): ServerSettings {
+  const out: ServerSettings = {};
+  if (typeof section !== 'object' || section === null || Array.isArray(section)) {
+    return out;
+  }
+  const expand = (value: unknown) => (typeof value === 'string' ? substitute(value, vars) : value);
+  for (const [key, value] of Object.entries(section)) {
+    if (!CLIENT_SECTIONS.has(key)) {
+      out[key] = Array.isArray(value) ? value.map(expand) : expand(value);
+    }
+  }
+  return out;
+}
+
+/** The insert format the panel offers first: the setting when it is one, else the first (the
+ * server reports the bad value and inserts its default). */
+export function preferredInsertFormat(settings: ServerSettings): InsertFormat {
+  const value = settings.insertFormat;
+  return INSERT_FORMATS.includes(value as InsertFormat) ? (value as InsertFormat) : INSERT_FORMATS[0];
 }
 
 export interface ServerCommand {

@@ -6,7 +6,15 @@ DEFAULT_MIN_SCORE = 0.30
 
 # How related past writing is ranked (the ``ranking`` setting, ``--ranking``): words and meaning
 # fused, meaning alone (the model's cosine), or words alone (BM25; never needs the model).
-RANKINGS = ("hybrid", "semantic", "keyword")
+RANKING_MEANINGS = {
+    "hybrid": "Words and meaning together (reciprocal rank fusion): a rare name, a hashtag or a word in "
+    "another language matches, and so does a paraphrase.",
+    "semantic": "Meaning only (the model's vectors): related writing that shares no words; nothing "
+    "until the model is loaded.",
+    "keyword": "Words only (BM25): what shares the words you write, searchable as soon as a source is "
+    "read; never needs the model.",
+}
+RANKINGS = tuple(RANKING_MEANINGS)
 DEFAULT_RANKING = "hybrid"
 # A fragment that matches this share of a query's rare-word weight (IDF mass) is related by its
 # words even when its meaning scores under minScore, or when it has no vector yet. Calibrated

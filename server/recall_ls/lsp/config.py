@@ -7,8 +7,11 @@ Precedence, highest first:
 3. ``recall.toml`` at the workspace root, or ``[tool.recall]`` in its ``pyproject.toml``;
 4. the defaults below.
 
-Names are camelCase on the wire and in files (``topK``); snake_case is accepted too. A bad value is
-reported (the caller shows the message) and its default used; the other keys still apply.
+Each setting (name, type, default, allowed values, meaning) is a field of ``Options`` below or of
+the core's ``ImportOptions`` (see ``recall_ls.core.settings``). Names are camelCase on the wire and in
+files (``topK``); snake_case is accepted too. A bad value is reported (the caller shows the message,
+once while the value stays) and its default used; the other keys still apply. Clients pass the user's
+values through as they are: the server alone judges them.
 """
 
 from __future__ import annotations
@@ -20,56 +23,91 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from recall_ls.core.defaults import DEFAULT_MIN_SCORE, DEFAULT_RANKING, DEFAULT_TOP_K, RANKINGS
-from recall_ls.core.sources.base import DEFAULT_MAX_FILE_BYTES, ImportOptions
+from recall_ls.core.defaults import DEFAULT_MIN_SCORE, DEFAULT_RANKING, DEFAULT_TOP_K, RANKING_MEANINGS
+from recall_ls.core.settings import Setting, camel, schema, setting
+from recall_ls.core.sources.base import ImportOptions
 
-INSERT_FORMATS = ("text", "quote", "link")
+INSERT_FORMAT_MEANINGS = {
+    "text": "The fragment's text as it is.",
+    "quote": "A Markdown quote, with its date and a link to the source.",
+    "link": "A Markdown link to the source.",
+}
+INSERT_FORMATS = tuple(INSERT_FORMAT_MEANINGS)
 
 
 @dataclass(frozen=True, slots=True)
-class Options:
-    """Every setting, at its default. ``docs/configuration.md`` lists them for users."""
+class Options(ImportOptions):
+    """Every setting, at its default: the server's own here, what to take from a source inherited
+    from the core's ``ImportOptions``. VS Code's contributions and docs/configuration.md are written
+    from these fields (``python -m recall_ls.lsp.settings_doc``)."""
 
-    sources: tuple[str, ...] = ()
-    index_dir: str | None = None
-    model: str | None = None
-    device: str = "auto"
-    top_k: int = DEFAULT_TOP_K
-    min_score: float = DEFAULT_MIN_SCORE
-    ranking: str = DEFAULT_RANKING
-    include_replies: bool = True
-    include_retweets: bool = False
-    include_likes: bool = False
-    include_deleted: bool = False
-    include_private: bool = False
-    exclude: tuple[str, ...] = ()
-    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
-    debounce_ms: int = 250
-    insert_format: str = "text"
-    code_lens: bool = True
-    code_lens_min_words: int = 5
+    sources: tuple[str, ...] = setting(
+        (),
+        "Archives (folder or `.zip`), `outbox.json` exports and notes folders to index. Relative paths are "
+        "from the workspace root; `~` and `${workspaceFolder}` expand. When set, sources no longer listed "
+        "are removed from the index; when empty, the index keeps what `recall-ls index` put there.",
+        path=True,
+        scope="resource",
+    )
+    index_dir: str | None = setting(
+        None,
+        "Where the index lives. Empty: the per-user data folder (`~/.local/share/recall-ls/index` on "
+        "Linux; `$RECALL_INDEX_DIR` overrides). Folders Recall creates are private (mode 700); an existing "
+        "folder is never chmodded, only warned about when other users can read it.",
+        path=True,
+        expected="a folder path",
+        scope="machine-overridable",
+        shown_default="per-user data folder",
+    )
+    model: str | None = setting(
+        None,
+        "Another sentence-transformers model: a local folder, or a name already in the Hugging Face cache "
+        "(never downloaded). Empty: the bundled all-MiniLM-L6-v2.",
+        expected="a model name or folder",
+        scope="machine-overridable",
+        shown_default="bundled all-MiniLM-L6-v2",
+    )
+    device: str = setting(
+        "auto",
+        "Where the model runs: `auto` (CUDA when present), `cpu`, `cuda`, `cuda:N` or `mps`.",
+        pattern=r"auto|cpu|mps|cuda(:\d+)?",
+        expected="auto, cpu, cuda, cuda:N or mps",
+    )
+    top_k: int = setting(DEFAULT_TOP_K, "How many related fragments to show.", minimum=1, maximum=100)
+    min_score: float = setting(
+        DEFAULT_MIN_SCORE,
+        'The floor of "related enough": nothing below it is shown. A fragment passes when its meaning '
+        "(cosine similarity) reaches it, or when the words it shares with your text carry at least half "
+        "(and at least `minScore`) of your text's rare-word weight (calibrated on STS Benchmark, see "
+        "`bench/RESULTS.md`).",
+        minimum=-1.0,
+        maximum=1.0,
+    )
+    ranking: str = setting(
+        DEFAULT_RANKING,
+        "How related writing is ranked. Changing it applies at once, without a restart.",
+        choices=RANKING_MEANINGS,
+    )
+    debounce_ms: int = setting(
+        250,
+        "How long typing must pause (milliseconds) before the related list is pushed and the edit is indexed.",
+        minimum=0,
+    )
+    insert_format: str = setting(
+        "text", "What completion and **Insert** (`recall.insert`) put in the document.", choices=INSERT_FORMAT_MEANINGS
+    )
+    code_lens: bool = setting(True, "Show a code lens above each paragraph with how many related fragments it has.")
+    code_lens_min_words: int = setting(5, "Paragraphs shorter than this many words get no code lens.", minimum=0)
 
     def import_options(self) -> ImportOptions:
-        return ImportOptions(
-            include_replies=self.include_replies,
-            include_retweets=self.include_retweets,
-            include_likes=self.include_likes,
-            include_deleted=self.include_deleted,
-            include_private=self.include_private,
-            exclude=self.exclude,
-            max_file_bytes=self.max_file_bytes,
-        )
+        return ImportOptions(**{f.name: getattr(self, f.name) for f in dataclasses.fields(ImportOptions)})
 
 
 DEFAULTS = Options()
-_FIELDS = {f.name: f for f in dataclasses.fields(Options)}
+SCHEMA: tuple[Setting, ...] = schema(Options)
+_SETTINGS = {s.name: s for s in SCHEMA}
 # Settings of the editor clients that share the ``recall`` section; not the server's to judge.
 CLIENT_ONLY = {"server", "trace", "plaintext", "panel", "status_bar"}
-
-
-def camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 def _snake(name: str) -> str:
@@ -84,11 +122,21 @@ class Layered:
     initialization: dict[str, Any] = field(default_factory=dict)
     file: dict[str, Any] = field(default_factory=dict)
 
+    told: frozenset[str] = frozenset()  # the problems of the last build
+
     def merged(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for layer in (self.file, self.initialization, self.client):
             out.update({_snake(k): v for k, v in layer.items() if v is not None})
         return out
+
+    def build(self, root: Path | None) -> tuple[Options, list[str]]:
+        """The options of all layers, and the problems the last build did not have: a bad value is
+        told once, not again at every configuration change, and anew when it changes or comes back."""
+        options, problems = build_options(self.merged(), root)
+        fresh = [problem for problem in problems if problem not in self.told]
+        self.told = frozenset(problems)
+        return options, fresh
 
 
 def read_workspace_file(root: Path | None) -> tuple[dict[str, Any], list[str]]:
@@ -121,56 +169,60 @@ def build_options(raw: dict[str, Any], root: Path | None = None) -> tuple[Option
     for key, value in raw.items():
         if key in CLIENT_ONLY:
             continue
-        if key not in _FIELDS:
+        if key not in _SETTINGS:
             problems.append(f"recall.{camel(key)} is not a Recall setting (ignored)")
             continue
+        spec = _SETTINGS[key]
         try:
-            values[key] = _coerce(key, value, root)
+            values[key] = _coerce(spec, value, root)
         except ValueError as exc:
-            default = getattr(DEFAULTS, key)
-            problems.append(f"recall.{camel(key)}: {exc}; using the default {_show(default)}")
+            problems.append(f"recall.{spec.wire}: {exc}; using the default {_show(spec.default)}")
     return Options(**values), problems
 
 
-def _coerce(key: str, value: Any, root: Path | None) -> Any:
-    default = getattr(DEFAULTS, key)
-    if key in ("sources", "exclude"):
+def _coerce(spec: Setting, value: Any, root: Path | None) -> Any:
+    """The value as the setting's type, or ValueError saying what was expected."""
+    if spec.kind == "array":
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
             raise ValueError(f"expected a list of strings, got {_show(value)}")
-        if key == "sources":
-            return tuple(_expand_path(i, root) for i in items if i.strip())
-        return tuple(items)
-    if key == "index_dir":
-        if not isinstance(value, str):
-            raise ValueError(f"expected a folder path, got {_show(value)}")
-        return _expand_path(value, root) if value.strip() else None
-    if key == "model":
-        if not isinstance(value, str):
-            raise ValueError(f"expected a model name or folder, got {_show(value)}")
-        return value.strip() or None
-    if key == "device":
-        if not isinstance(value, str) or not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", value):
-            raise ValueError(f"expected auto, cpu, cuda, cuda:N or mps, got {_show(value)}")
-        return value
-    if key in ("insert_format", "ranking"):
-        allowed = INSERT_FORMATS if key == "insert_format" else RANKINGS
-        if value not in allowed:
-            raise ValueError(f"expected one of {', '.join(allowed)}, got {_show(value)}")
-        return value
-    if isinstance(default, bool):
+        return tuple(_expand_path(i, root) for i in items if i.strip()) if spec.path else tuple(items)
+    if spec.kind == "string":
+        return _text(spec, value, root)
+    if spec.kind == "boolean":
         if not isinstance(value, bool):
             raise ValueError(f"expected true or false, got {_show(value)}")
         return value
-    if isinstance(default, int):
-        if isinstance(value, bool) or not isinstance(value, int) or value < (1 if key == "top_k" else 0):
-            raise ValueError(f"expected a {'positive' if key == 'top_k' else 'non-negative'} whole number, got {_show(value)}")
-        return min(value, 100) if key == "top_k" else value
-    if isinstance(default, float):
-        if isinstance(value, bool) or not isinstance(value, int | float) or not -1.0 <= value <= 1.0:
-            raise ValueError(f"expected a number between -1 and 1, got {_show(value)}")
-        return float(value)
-    raise ValueError(f"unsupported value {_show(value)}")
+    whole = spec.kind == "integer"
+    if isinstance(value, bool) or not isinstance(value, int if whole else int | float):
+        raise ValueError(f"expected {_number_words(spec)}, got {_show(value)}")
+    if spec.minimum is not None and value < spec.minimum:
+        raise ValueError(f"expected {_number_words(spec)}, got {_show(value)}")
+    if spec.maximum is not None and value > spec.maximum:
+        if whole:  # more than the most (topK 500) means the most, not the default
+            return int(spec.maximum)
+        raise ValueError(f"expected {_number_words(spec)}, got {_show(value)}")
+    return value if whole else float(value)
+
+
+def _text(spec: Setting, value: Any, root: Path | None) -> str | None:
+    valid = isinstance(value, str) and (not spec.choices or value in spec.values)
+    if not valid or (spec.pattern and not re.fullmatch(spec.pattern, value)):
+        wanted = spec.expected or (f"one of {', '.join(spec.values)}" if spec.choices else "a string")
+        raise ValueError(f"expected {wanted}, got {_show(value)}")
+    if spec.default is not None:
+        return value
+    if not value.strip():  # empty: Recall's own choice (the default folder, the bundled model)
+        return None
+    return _expand_path(value, root) if spec.path else value.strip()
+
+
+def _number_words(spec: Setting) -> str:
+    if spec.kind == "integer":
+        return {0: "a non-negative whole number", 1: "a positive whole number"}.get(spec.minimum, "a whole number")
+    if spec.minimum is not None and spec.maximum is not None:
+        return f"a number between {spec.minimum:g} and {spec.maximum:g}"
+    return "a number"
 
 
 def _expand_path(value: str, root: Path | None) -> str:

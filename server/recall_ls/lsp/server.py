@@ -22,7 +22,7 @@ from pygls.lsp.server import LanguageServer
 
 from recall_ls import __version__
 from recall_ls.core.paths import default_index_dir
-from recall_ls.lsp.config import DEFAULTS, Layered, Options, build_options
+from recall_ls.lsp.config import DEFAULTS, Layered, Options
 from recall_ls.lsp.paragraphs import Paragraph, Paragraphs
 from recall_ls.lsp.protocol import RecallProtocol
 
@@ -109,8 +109,8 @@ class RecallServer(LanguageServer):
         )
 
     def apply_layers(self) -> None:
-        """Re-merge the settings layers; report bad values; hand the result to the live index."""
-        options, problems = build_options(self.layers.merged(), self.root)
+        """Re-merge the settings layers; report bad values (once: not again while they stay)."""
+        options, problems = self.layers.build(self.root)
         for problem in problems:
             self.show(problem, types.MessageType.Warning)
         self.options = options

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findExecutable, languages, serverCommand, serverSettings, SERVER_DEFAULTS, SERVER_KEYS, substitute } from '../../src/settings';
+import { findExecutable, languages, preferredInsertFormat, serverCommand, serverSettings, substitute } from '../../src/settings';
 
 const vars = {
   workspaceFolder: '/home/ada/blog',
@@ -26,18 +26,8 @@ test('substitute leaves unknown variables and ~ inside a path alone', () => {
   assert.equal(substitute('${workspaceFolder}/a', {}), '${workspaceFolder}/a');
 });
 
-test('server settings: every key of docs/configuration.md, at the server defaults', () => {
-  const settings = serverSettings(() => undefined, vars);
-  assert.deepEqual(settings, SERVER_DEFAULTS);
-  assert.deepEqual(SERVER_KEYS.sort(), [
-    'codeLens', 'codeLensMinWords', 'debounceMs', 'device', 'exclude', 'includeDeleted', 'includeLikes',
-    'includePrivate', 'includeReplies', 'includeRetweets', 'indexDir', 'insertFormat', 'maxFileBytes',
-    'minScore', 'model', 'ranking', 'sources', 'topK',
-  ]);
-});
-
-test('server settings: values read, paths expanded, wrong types defaulted, client keys left out', () => {
-  const values: Record<string, unknown> = {
+test('server settings: the section as the user wrote it, less the client keys, variables expanded', () => {
+  const users = {
     sources: ['${workspaceFolder}/archive', '~/notes', '', 42],
     indexDir: '${workspaceFolder}/.recall',
     model: '~/models/mini',
@@ -48,23 +38,24 @@ test('server settings: values read, paths expanded, wrong types defaulted, clien
     insertFormat: 'markdown',
     codeLens: false,
     ranking: 'fuzzy',
-    'server.path': '/usr/bin/recall-ls',
-    'trace.server': 'verbose',
-    plaintext: true,
+    colour: 'blue',
   };
-  const settings = serverSettings((key) => values[key], vars);
-  assert.deepEqual(settings.sources, ['/home/ada/blog/archive', '/home/ada/notes']);
-  assert.equal(settings.indexDir, '/home/ada/blog/.recall');
-  assert.equal(settings.model, '/home/ada/models/mini');
-  assert.equal(settings.topK, 3);
-  assert.equal(settings.minScore, 0.3);
-  assert.equal(settings.includeLikes, true);
-  assert.deepEqual(settings.exclude, ['drafts/**']);
-  assert.equal(settings.insertFormat, 'text');
-  assert.equal(settings.codeLens, false);
-  assert.equal(settings.ranking, 'hybrid'); // 'fuzzy' is no ranking
-  assert.equal(serverSettings((key) => (key === 'ranking' ? 'keyword' : undefined), vars).ranking, 'keyword');
-  assert.deepEqual(Object.keys(settings).sort(), [...SERVER_KEYS].sort());
+  const clients = { server: { path: '/usr/bin/recall-ls' }, trace: { server: 'verbose' }, plaintext: true };
+  // Wrong types and unknown keys go through: the server names them in a warning and uses its default.
+  assert.deepEqual(serverSettings({ ...users, ...clients }, vars), {
+    ...users,
+    sources: ['/home/ada/blog/archive', '/home/ada/notes', '', 42],
+    indexDir: '/home/ada/blog/.recall',
+    model: '/home/ada/models/mini',
+  });
+  assert.deepEqual(serverSettings(undefined, vars), {});
+  assert.deepEqual(serverSettings(['topK'], vars), {});
+});
+
+test('the insert format the panel offers first: a known one, else the first', () => {
+  assert.equal(preferredInsertFormat({ insertFormat: 'quote' }), 'quote');
+  assert.equal(preferredInsertFormat({ insertFormat: 'markdown' }), 'text');
+  assert.equal(preferredInsertFormat({}), 'text');
 });
 
 test('server command: the setting, else the workspace .venv, else PATH', () => {

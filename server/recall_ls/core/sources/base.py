@@ -14,23 +14,31 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from recall_ls.core.fragments import Fragment
+from recall_ls.core.settings import setting
 
 DEFAULT_MAX_FILE_BYTES = 2_000_000
 
 
 @dataclass(frozen=True, slots=True)
 class ImportOptions:
-    """What to take from a source. The defaults index only the owner's own public writing."""
+    """What to take from a source, as settings (``recall_ls.core.settings``). The defaults index only
+    the owner's own public writing."""
 
-    include_replies: bool = True
-    include_retweets: bool = False
-    include_likes: bool = False
-    include_deleted: bool = False
-    # Mastodon followers-only and direct posts: private, never indexed unless asked.
-    include_private: bool = False
-    # Globs matched against the path relative to the source root (``drafts/**``, ``*.tmp.md``).
-    exclude: tuple[str, ...] = ()
-    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    include_replies: bool = setting(True, "Index replies (replies continuing your own threads are always kept).")
+    include_retweets: bool = setting(False, "Index retweets (not your writing).")
+    include_likes: bool = setting(False, "Index liked tweets (other people's writing).")
+    include_deleted: bool = setting(False, "Index tweets you deleted.")
+    # Private: never indexed unless asked.
+    include_private: bool = setting(False, "Index Mastodon followers-only and direct posts.")
+    # Matched against the path relative to the source root.
+    exclude: tuple[str, ...] = setting(
+        (),
+        "Globs of note files to skip (`drafts/**`, `*.tmp.md`); a glob without `/` matches a file or "
+        "folder name anywhere.",
+    )
+    max_file_bytes: int = setting(
+        DEFAULT_MAX_FILE_BYTES, "Note files larger than this are skipped (and listed with the reason).", minimum=0
+    )
 
     def excluded(self, relative_path: str) -> bool:
         return is_excluded(relative_path, self.exclude)
