@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -116,13 +115,11 @@ def test_mastodon_text_is_clean_and_links_are_whole(outbox_report):
 
 @pytest.fixture(scope="module")
 def vault_report():
-    started = time.perf_counter()
-    report = notes.read(VAULT)
-    return report, time.perf_counter() - started
+    return notes.read(VAULT)
 
 
 def test_vault_counts(vault_report):
-    report, _ = vault_report
+    report = vault_report
     assert report.errors == []
     assert report.skipped == {}
     assert len(report.files) == 1186
@@ -132,13 +129,8 @@ def test_vault_counts(vault_report):
     assert len({state.path for state in report.files} - {f.path for f in report.fragments}) == 28
 
 
-def test_vault_parses_fast(vault_report):
-    _, seconds = vault_report
-    assert seconds < 5, f"{seconds:.1f} s to read 1,186 notes"
-
-
 def test_vault_dates(vault_report):
-    report, _ = vault_report
+    report = vault_report
     # grep: 4 notes have no date/created/updated/modified key (their front matter repeats keys
     # instead); 2 of them hold prose, 19 fragments in all. Every other fragment is dated.
     undated = [f for f in report.fragments if f.created_at is None]
@@ -168,7 +160,7 @@ def _fenced_lines(lines: list[str]) -> set[str]:
 
 
 def test_vault_never_indexes_front_matter_code_or_display_math(vault_report):
-    report, _ = vault_report
+    report = vault_report
     by_file: dict[str, list] = {}
     for fragment in report.fragments:
         by_file.setdefault(fragment.path, []).append(fragment)
@@ -190,7 +182,7 @@ def test_vault_never_indexes_front_matter_code_or_display_math(vault_report):
 
 
 def test_vault_markup_is_gone(vault_report):
-    report, _ = vault_report
+    report = vault_report
     for fragment in report.fragments:
         # Wikilinks and embeds survive only inside inline code, where the note shows them as text.
         if "[[" in fragment.text:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import zipfile
 from pathlib import Path
 
@@ -288,9 +287,7 @@ def test_zip_as_downloaded(tmp_path):
     assert zipped.fragments[0].path.startswith(f"{archive}!/data/tweets.js")
 
 
-def test_reading_everything_is_fast():
-    started = time.perf_counter()
+def test_reading_everything():
+    # How fast this is belongs to bench/ (first_result_bench.py), never to a test.
     total = sum(len(_read(name, include_likes=True).fragments) for name in DEFAULTS)
-    elapsed = time.perf_counter() - started
     assert total > 20_000
-    assert elapsed < 5.0, f"reading all Twitter corpora took {elapsed:.1f}s"
