@@ -10,6 +10,10 @@ Then the keyword gate of hybrid ranking (``KEYWORD_MIN_SHARE``): a pair also pas
 sentence's words carry that share of the first's rare-word weight (IDF over every sentence of the
 file, as the store's keyword tier computes it). Printed: what each share floor adds to ``minScore``
 alone, for related and unrelated pairs, and what it keeps by itself (fragments not yet embedded).
+
+Last, hybrid ranking (``core/engine.py``): what its gate (the two above together, ``gate``) keeps of
+each group at each floor, beside what the same floor would keep if it applied to hybrid's lifted
+score (``lifted``: the cosine lifted by the keyword share) instead.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ sys.path.insert(0, str(ROOT / "server"))
 
 from recall_ls.core.defaults import DEFAULT_MIN_SCORE  # noqa: E402
 from recall_ls.core.embed import Embedder, resolve_model  # noqa: E402
+from recall_ls.core.engine import gate, lifted  # noqa: E402
 from recall_ls.core.fragments import Fragment  # noqa: E402
 from recall_ls.core.keywords import index_keys  # noqa: E402
 from recall_ls.core.store import Store  # noqa: E402
@@ -49,7 +54,9 @@ def main() -> None:
     print("floor  related kept  unrelated kept")
     for floor in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5):
         print(f"{floor:5.2f}  {np.mean(related >= floor):12.1%}  {np.mean(unrelated >= floor):14.1%}")
-    keyword_gate(pairs, cosine, gold)
+    share = keyword_shares(pairs)
+    keyword_gate(share, cosine, gold)
+    hybrid_floor(share, cosine, gold)
 
 
 def keyword_shares(pairs: list[tuple[float, str, str]]) -> np.ndarray:
@@ -67,8 +74,7 @@ def keyword_shares(pairs: list[tuple[float, str, str]]) -> np.ndarray:
     return np.array(shares)
 
 
-def keyword_gate(pairs, cosine: np.ndarray, gold: np.ndarray) -> None:
-    share = keyword_shares(pairs)
+def keyword_gate(share: np.ndarray, cosine: np.ndarray, gold: np.ndarray) -> None:
     related, unrelated = gold >= 2.0, gold < 1.0
     by_meaning = cosine >= DEFAULT_MIN_SCORE
     print(f"\nkeyword gate beside minScore {DEFAULT_MIN_SCORE}: kept by cosine or share (by share alone)")
@@ -78,6 +84,19 @@ def keyword_gate(pairs, cosine: np.ndarray, gold: np.ndarray) -> None:
         alone = share >= floor
         print(f"{floor:5.2f}  {np.mean(passed[related]):6.1%} ({np.mean(alone[related]):5.1%})"
               f"  {np.mean(passed[unrelated]):6.1%} ({np.mean(alone[unrelated]):5.1%})")
+
+
+def hybrid_floor(share: np.ndarray, cosine: np.ndarray, gold: np.ndarray) -> None:
+    related, unrelated = gold >= 2.0, gold < 1.0
+    numbers = list(range(len(cosine)))
+    by_meaning, by_words = dict(enumerate(map(float, cosine))), dict(enumerate(map(float, share)))
+    lift = np.array([lifted(c, s) for c, s in zip(cosine, share)])
+    print("\nhybrid: the gate as built (cosine or share), or the floor on the lifted score instead")
+    print("floor  gate: related  unrelated   lifted >= floor: related  unrelated")
+    for floor in (0.3, 0.31, 0.32, 0.33, 0.34, 0.35):
+        kept = np.isin(numbers, list(gate(numbers, by_meaning, by_words, floor)))
+        print(f"{floor:5.2f}  {np.mean(kept[related]):13.1%}  {np.mean(kept[unrelated]):9.1%}"
+              f"  {np.mean(lift[related] >= floor):24.1%}  {np.mean(lift[unrelated] >= floor):9.1%}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ found by their words, and keyword ranking never needs the model (deterministic h
 
 import pytest
 
-from recall_ls.core.engine import Engine, Exclusions, Filters, _reciprocal_rank_fusion
+from recall_ls.core.engine import KEYWORD_LIFT, Engine, Exclusions, Filters, gate, lifted
 from recall_ls.core.indexing import Indexer
 from recall_ls.core.store import Store
 from tests.helpers import HashingEmbedder, embedded_indexer, fragment
@@ -41,12 +41,34 @@ def ids(hits):
     return [h.fragment.id for h in hits]
 
 
-def test_reciprocal_rank_fusion_on_hand_made_rankings():
-    cosine = {1: 0.9, 2: 0.8, 3: 0.7}
-    # 1: 1/61; 2: 1/62 + 0.5/62; 3: 1/63 + 0.5/61; 4 (no vector): 0.5/63
-    assert _reciprocal_rank_fusion({1, 2, 3, 4}, cosine, [3, 2, 4]) == [2, 3, 1, 4]
-    # What did not pass the gate takes no rank from the others.
-    assert _reciprocal_rank_fusion({1, 4}, cosine, [3, 2, 4]) == [1, 4]
+def test_the_lift_keeps_the_cosine_scale():
+    assert lifted(0.6, 0.0) == 0.6  # no words matched: meaning alone
+    assert lifted(0.6, 1.0) == pytest.approx(0.6 + KEYWORD_LIFT * 0.4)
+    assert lifted(0.6, 0.5) < lifted(0.6, 1.0) < 1.0
+    assert lifted(1.0, 1.0) == 1.0 and lifted(-0.2, 1.0) > -0.2
+
+
+def test_hybrid_scores_on_hand_made_candidates():
+    cosine = {1: 0.80, 2: 0.78, 3: 0.40, 4: 0.28, 6: 0.10}
+    # 2 holds half the query's rare-word weight, 3 most of it, 4 a little, 6 more than the keyword
+    # gate asks; 5 and 7 have no vector yet.
+    share = {2: 0.5, 3: 0.9, 4: 0.3, 5: 0.6, 6: 0.6, 7: 0.4}
+    passed = gate([1, 2, 3, 4, 5, 6, 7], cosine, share, min_score=0.3)
+    assert passed[1] == 0.80  # meaning alone
+    assert passed[2] == pytest.approx(0.78 + KEYWORD_LIFT * 0.5 * 0.22)  # its words lift it past 1
+    assert passed[3] == pytest.approx(0.40 + KEYWORD_LIFT * 0.9 * 0.60)
+    assert passed[5] == 0.6  # no vector: found by its words, scored by their share
+    assert passed[6] == 0.3  # related by its words alone (lifted 0.26): shown at minScore, after meaning
+    assert sorted(passed, key=lambda n: -passed[n]) == [2, 1, 5, 3, 6]
+    # 4's words lift it over minScore (0.28 -> 0.34), but minScore judges its meaning, and its words
+    # carry too little of the query for the keyword gate; so does 7's, with no vector.
+    assert {4, 7}.isdisjoint(passed)
+    assert gate([4], cosine, share, min_score=0.28) == {4: pytest.approx(0.28 + KEYWORD_LIFT * 0.3 * 0.72)}
+
+
+def test_without_words_hybrid_is_the_cosine_and_minscore_its_floor():
+    cosine = {1: 0.5, 2: 0.31, 3: 0.29}
+    assert gate([1, 2, 3], cosine, {}, min_score=0.3) == {1: 0.5, 2: 0.31}
 
 
 def test_a_fragment_without_a_vector_is_found_by_its_words(world):

@@ -5,10 +5,12 @@ score are dropped (nothing is better than noise), identical or near-identical te
 into the best of them, hidden fragments and the query's own fragment never show.
 
 Two tiers answer (``ranking``): meaning (cosine in the vector index) and words (BM25 over the
-store's keyword table, ``core/keywords.py``). ``hybrid`` fuses their rankings by reciprocal rank
-fusion. The gate keeps ``minScore``'s meaning: a candidate shows when its cosine reaches it, or when
-its words carry ``KEYWORD_MIN_SHARE`` (and at least ``minScore``) of the query's rare-word weight.
-A fragment with no vector yet (the backlog) is found by its words; without the model, by words only.
+store's keyword table, ``core/keywords.py``). ``hybrid`` takes the candidates of both and scores each
+by its cosine lifted toward 1 by the share of the query's rare-word weight it holds (``lifted``): on
+the cosine scale, never below the cosine. The gate keeps ``minScore``'s meaning: a candidate shows
+when its cosine reaches it, or when its words carry ``KEYWORD_MIN_SHARE`` (and at least
+``minScore``) of the query's rare-word weight. A fragment with no vector yet (the backlog), or any
+under ``keyword`` ranking, scores that share; without the model, hybrid answers by words only.
 """
 
 from __future__ import annotations
@@ -32,10 +34,10 @@ from recall_ls.core.store import Store
 NEAR_DUPLICATE_COSINE = 0.97
 _URL = re.compile(r"https?://\S+")
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
-# Reciprocal rank fusion, as measured in issue 14 on judged tweet paraphrases: 1/(K + rank) of the
-# meaning ranking plus KEYWORD_WEIGHT/(K + rank) of the word ranking (k 30-60 and weight 0.5 beat both).
-RRF_K = 60
-KEYWORD_WEIGHT = 0.5
+# Hybrid's score: cos + KEYWORD_LIFT * share * (1 - cos). Chosen on STS Benchmark train drafts
+# (bench/relevance_tune.py) over reciprocal rank fusion (k 10-60, weights 0.1-0.5), cosine plus a
+# share or a normalised BM25; reported on held-out dev + test (bench/RESULTS.md "Relevance").
+KEYWORD_LIFT = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,28 +225,20 @@ class Engine:
             asked *= 4
 
     def _fuse(self, near, lexical, index, vector, query: KeywordQuery, min_score: float, ranking: str):
-        """(number, score) of the candidates that pass the gate, in ranking order. The score is on
-        the cosine scale: the cosine, or the keyword share when that is higher."""
-        cosine = dict(near)
-        if vector is not None:
+        """(number, score) of the candidates that pass the gate, best first. The score is on the
+        cosine scale: the cosine (``semantic``), the keyword share (``keyword``), the lifted cosine
+        (``hybrid``; the share for a fragment with no vector yet)."""
+        cosine = dict(near) if ranking != "keyword" else {}
+        if vector is not None and ranking != "keyword":
             for num, _ in lexical:
                 if num not in cosine and (other := index.vector(num)) is not None:
                     cosine[num] = float(other @ vector)
-        share = self._keyword_shares([num for num, _ in lexical], query) if ranking != "semantic" else {}
-        floor = max(min_score, KEYWORD_MIN_SHARE)
-        score: dict[int, float] = {}
-        for num in dict.fromkeys([n for n, _ in near] + [n for n, _ in lexical]):
-            by_meaning = cosine.get(num, -1.0) if ranking != "keyword" else -1.0
-            by_words = share.get(num, 0.0)
-            if by_meaning >= min_score or by_words >= floor:
-                score[num] = max(by_meaning, by_words)
-        if ranking == "semantic":
-            order = sorted(score, key=lambda n: -cosine[n])
-        elif ranking == "keyword":
-            order = [n for n, _ in lexical if n in score]
-        else:
-            order = _reciprocal_rank_fusion(score, cosine, [n for n, _ in lexical])
-        return [(num, score[num]) for num in order]
+        nums = list(dict.fromkeys([n for n, _ in near] + [n for n, _ in lexical]))
+        share = self._keyword_shares(nums, query) if ranking != "semantic" else {}
+        passed = gate(nums, cosine, share, min_score)
+        if ranking == "keyword":
+            return [(num, passed[num]) for num, _ in lexical if num in passed]
+        return sorted(passed.items(), key=lambda item: -item[1])
 
     def _keyword_shares(self, nums: list[int], query: KeywordQuery) -> dict[int, float]:
         """Each fragment's share of the query's rare-word weight, from its stored keys."""
@@ -280,15 +274,30 @@ class Engine:
         return [hit for hit, _, _ in kept]
 
 
-def _reciprocal_rank_fusion(passed: Collection[int], cosine: dict[int, float], lexical: list[int]) -> list[int]:
-    """Passed candidates by fused rank: the meaning ranking orders every candidate with a vector."""
-    fused = dict.fromkeys(passed, 0.0)
-    by_meaning = sorted((n for n in cosine if n in fused), key=lambda n: -cosine[n])
-    for rank, num in enumerate(by_meaning):
-        fused[num] += 1.0 / (RRF_K + rank + 1)
-    for rank, num in enumerate(n for n in lexical if n in fused):
-        fused[num] += KEYWORD_WEIGHT / (RRF_K + rank + 1)
-    return sorted(fused, key=lambda n: -fused[n])
+def gate(nums: list[int], cosine: dict[int, float], share: dict[int, float], min_score: float) -> dict[int, float]:
+    """The score of each candidate that passes, as calibrated (bench/RESULTS.md): it passes when its
+    cosine reaches ``min_score`` or its words carry ``KEYWORD_MIN_SHARE`` (and ``min_score``) of the
+    query's rare-word weight. Scored by its cosine lifted by that share; one related by its words
+    alone scores at least ``min_score``; one with no cosine (no vector yet, or keyword ranking),
+    its share. Applying ``min_score`` to the lifted score instead let more unrelated text through."""
+    floor = max(min_score, KEYWORD_MIN_SHARE)
+    passed: dict[int, float] = {}
+    for num in nums:
+        by_words = share.get(num, 0.0)
+        if num not in cosine:
+            if by_words >= floor:
+                passed[num] = by_words
+        elif cosine[num] >= min_score:
+            passed[num] = lifted(cosine[num], by_words)
+        elif by_words >= floor:
+            passed[num] = max(lifted(cosine[num], by_words), min_score)
+    return passed
+
+
+def lifted(cosine: float, share: float) -> float:
+    """Hybrid's score of a fragment with a vector: its cosine, lifted toward 1 by ``share`` (the
+    query's rare-word weight it holds, 0 to 1). Never below the cosine, never above 1."""
+    return cosine + KEYWORD_LIFT * share * (1.0 - cosine)
 
 
 def _dedupe_key(text: str) -> str:
