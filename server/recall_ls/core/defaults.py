@@ -7,8 +7,8 @@ DEFAULT_MIN_SCORE = 0.30
 # How related past writing is ranked (the ``ranking`` setting, ``--ranking``): words and meaning
 # fused, meaning alone (the model's cosine), or words alone (BM25; never needs the model).
 RANKING_MEANINGS = {
-    "hybrid": "Words and meaning together (reciprocal rank fusion): a rare name, a hashtag or a word in "
-    "another language matches, and so does a paraphrase.",
+    "hybrid": "Words and meaning together (meaning lifted by the rare words shared): a rare name, a "
+    "hashtag or a word in another language matches, and so does a paraphrase.",
     "semantic": "Meaning only (the model's vectors): related writing that shares no words; nothing "
     "until the model is loaded.",
     "keyword": "Words only (BM25): what shares the words you write, searchable as soon as a source is "
