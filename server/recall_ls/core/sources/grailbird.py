@@ -22,6 +22,7 @@ from recall_ls.core.sources import skips
 from recall_ls.core.sources import twitter_common as common
 from recall_ls.core.sources.archive import ArchiveFiles, open_archive
 from recall_ls.core.sources.base import ImportOptions, SourceReport
+from recall_ls.core.sources.files import GRAILBIRD_FOLDERS, GRAILBIRD_MONTH
 from recall_ls.core.sources.twitter_common import Owner, Tweet
 
 KIND = "grailbird"
@@ -29,9 +30,6 @@ KIND = "grailbird"
 PREFIX = re.compile(r"^\s*Grailbird\.data\.tweets_\d{4}_\d{2}\s*=\s*")
 _EXPECTED = "'Grailbird.data.tweets_YYYY_MM = '"
 _USER_PREFIX = re.compile(r"^\s*var\s+user_details\s*=\s*")
-_MONTH = re.compile(r"^\d{4}_\d{2}\.js$")
-# Where the month files may sit, relative to what the user pointed at (root, data/, data/js/, tweets/).
-_FOLDERS = ("data/js/tweets/", "js/tweets/", "tweets/", "")
 
 
 def read(path: Path, options: ImportOptions) -> SourceReport:
@@ -52,8 +50,8 @@ def read(path: Path, options: ImportOptions) -> SourceReport:
 
 
 def _find_months(archive: ArchiveFiles) -> list[str]:
-    for folder in _FOLDERS:
-        months = [folder + n for n in archive.names(folder) if _MONTH.match(n)]
+    for folder in GRAILBIRD_FOLDERS:
+        months = [folder + n for n in archive.names(folder) if GRAILBIRD_MONTH.match(n)]
         if months:
             return sorted(months)
     return []
