@@ -20,6 +20,7 @@ import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -86,59 +87,39 @@ def fragments_from_text(
     parsed = parse_blocks(text, is_markdown(relative_path) if markdown is None else markdown)
     tags = front_matter_tags(front)
     tags += [tag for tag in parsed.body_tags if tag not in tags]
-    note = _Note(
-        source,
-        path,
-        relative_path,
-        _title(front, parsed.first_h1, relative_path),
-        iso_date(front_value(front, *_DATE_KEYS)),
-        tags,
-        mtime,
+    note_fragment = partial(  # what every fragment of the note shares
+        Fragment,
+        kind=Kind.NOTE,
+        source=source,
+        path=path,
+        created_at=iso_date(front_value(front, *_DATE_KEYS)),
+        title=_title(front, parsed.first_h1, relative_path),
     )
     seen: Counter[str] = Counter()
     fragments = []
     for block in parsed.blocks:
-        if block.indexed:
-            digest = _digest(block)
-            seen[digest] += 1
-            # The same paragraph twice under one heading: the later ones are told apart by count.
-            fragments.append(note.fragment(block, digest if seen[digest] == 1 else f"{digest}-{seen[digest]}"))
+        if not block.indexed:
+            continue
+        digest = _digest(block)
+        seen[digest] += 1
+        suffix = "" if seen[digest] == 1 else f"-{seen[digest]}"
+        fragment_id = f"note:{relative_path}#{digest}{suffix}"
+        meta = _meta(block, tags, mtime)
+        fragments.append(note_fragment(id=fragment_id, text=block.text, line_start=block.line_start,
+                                       line_end=block.line_end, meta=meta))
     return fragments, problems
 
 
-@dataclass(frozen=True, slots=True)
-class _Note:
-    """What every fragment of one note shares."""
-
-    source: str
-    path: str
-    relative_path: str
-    title: str
-    created_at: str | None
-    tags: list[str]
-    mtime: str | None
-
-    def fragment(self, block: Block, digest: str) -> Fragment:
-        meta: dict[str, Any] = {
-            "heading_path": list(block.heading_path),
-            "tags": self.tags,
-            "block_kind": block.kind,
-            "words": len(block.text.split()),
-        }
-        if self.mtime:
-            meta["mtime"] = self.mtime
-        return Fragment(
-            id=f"note:{self.relative_path}#{digest}",
-            kind=Kind.NOTE,
-            text=block.text,
-            source=self.source,
-            path=self.path,
-            line_start=block.line_start,
-            line_end=block.line_end,
-            created_at=self.created_at,
-            title=self.title,
-            meta=meta,
-        )
+def _meta(block: Block, tags: list[str], mtime: str | None) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "heading_path": list(block.heading_path),
+        "tags": tags,
+        "block_kind": block.kind,
+        "words": len(block.text.split()),
+    }
+    if mtime:
+        meta["mtime"] = mtime
+    return meta
 
 
 def _digest(block: Block) -> str:
