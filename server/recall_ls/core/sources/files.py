@@ -1,8 +1,9 @@
 """Which files the sources read and which folders no walker enters: the one home of these rules.
 
 The notes importer's walk, ``discover``'s search for archives inside a notes folder, the file
-watchers (watchdog's and the editor's) and the language server's open documents all ask here, so
-that a file the full read would skip is skipped by every other path too.
+watchers (watchdog's and the editor's) and the live index's walk of a folder moved in all ask here,
+so that a file the full read skips is skipped by every other path too. Why a file was skipped is
+``skips``; the Markdown of a note is ``recall_ls.core.markdown``.
 """
 
 from __future__ import annotations
