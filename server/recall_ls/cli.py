@@ -141,7 +141,9 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 def _cmd_related(args: argparse.Namespace) -> int:
     from recall_ls.core.engine import Exclusions
-    from recall_ls.core.sources.notes import block_at_line, is_markdown, split_blocks
+    from recall_ls.core.markdown.blocks import block_at_line
+    from recall_ls.core.markdown.splitter import split_blocks
+    from recall_ls.core.sources.files import is_markdown
 
     session = _ready_session(args)
     filters = _filters(args)

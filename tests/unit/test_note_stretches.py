@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from recall_ls.core.sources import notes
-from recall_ls.core.sources.stretches import cut_points
+from recall_ls.core.markdown import splitter
+from recall_ls.core.markdown.cleanup import may_vanish
+from recall_ls.core.markdown.front_matter import note_lines
+from recall_ls.core.markdown.stretches import cut_points
 from tests.conftest import CORPORA, ROOT
 
 PIECES = [
@@ -61,11 +63,11 @@ PIECES = [
 ]
 
 
-def whole_and_stretched(text: str, monkeypatch) -> tuple[notes._Parsed, notes._Parsed]:
-    stretched = notes._parse_blocks(text)
+def whole_and_stretched(text: str, monkeypatch) -> tuple[splitter.Parsed, splitter.Parsed]:
+    stretched = splitter.parse_blocks(text)
     with monkeypatch.context() as patch:
-        patch.setattr(notes, "cut_points", lambda *_args: None)  # never cut: the note parsed whole
-        whole = notes._parse_blocks(text)
+        patch.setattr(splitter, "cut_points", lambda *_args: None)  # never cut: the note parsed whole
+        whole = splitter.parse_blocks(text)
     return whole, stretched
 
 
@@ -77,51 +79,51 @@ def assert_same(text: str, monkeypatch) -> None:
 def test_fenced_code_and_html_comments_are_never_cut(monkeypatch):
     text = "Intro\n\n```\ncode\n\nNot a paragraph\n```\n\n<!--\n\nHidden\n\n-->\n\nOutro\n"
     lines = text.split("\n")
-    cuts, _ = cut_points(lines, notes._may_vanish)
+    cuts, _ = cut_points(lines, may_vanish)
     assert lines.index("Not a paragraph") not in cuts and lines.index("Hidden") not in cuts
     assert lines.index("Outro") in cuts
-    assert [b.text for b in notes.split_blocks(text) if b.indexed] == ["Intro", "Outro"]
+    assert [b.text for b in splitter.split_blocks(text) if b.indexed] == ["Intro", "Outro"]
     assert_same(text, monkeypatch)
 
 
 def test_reference_definitions_keep_the_note_whole(monkeypatch):
     text = "See [the page][p].\n\nMore text.\n\n[p]: https://example.com\n"
-    assert cut_points(text.split("\n"), notes._may_vanish) is None
-    assert notes.split_blocks(text)[0].text == "See the page."
+    assert cut_points(text.split("\n"), may_vanish) is None
+    assert splitter.split_blocks(text)[0].text == "See the page."
     assert_same(text, monkeypatch)
 
 
 def test_headings_carry_over_stretches(monkeypatch):
     text = "# Top\n\n## Sub\n\nUnder sub.\n\n# Next\n\nUnder next.\n"
-    paths = {b.text: b.heading_path for b in notes.split_blocks(text)}
+    paths = {b.text: b.heading_path for b in splitter.split_blocks(text)}
     assert paths["Under sub."] == ("Top", "Sub") and paths["Under next."] == ("Next",)
     assert_same(text, monkeypatch)
 
 
 def test_an_edit_reparses_only_its_stretch():
     paragraphs = [f"Paragraph number {i} about something." for i in range(50)]
-    notes._parse_stretch.cache_clear()
-    notes.split_blocks("\n\n".join(paragraphs))
+    splitter._parse_stretch.cache_clear()
+    splitter.split_blocks("\n\n".join(paragraphs))
     paragraphs[20] = "Paragraph number 20, edited."
-    before = notes._parse_stretch.cache_info()
-    blocks = notes.split_blocks("\n\n".join(paragraphs))
-    after = notes._parse_stretch.cache_info()
+    before = splitter._parse_stretch.cache_info()
+    blocks = splitter.split_blocks("\n\n".join(paragraphs))
+    after = splitter._parse_stretch.cache_info()
     assert after.misses - before.misses == 1
     assert blocks[20].text == "Paragraph number 20, edited." and blocks[20].line_start == 41
 
 
 def test_an_edit_reads_only_the_stretches_around_it():
     paragraphs = [f"Paragraph number {i} about something." for i in range(50)]
-    before = notes.resplit("\n\n".join(paragraphs))
+    before = splitter.resplit("\n\n".join(paragraphs))
     paragraphs[20] = "Paragraph number 20, edited as one types"
-    after = notes.resplit("\n\n".join(paragraphs), before)
+    after = splitter.resplit("\n\n".join(paragraphs), before)
     assert after.placed[:19] == before.placed[:19] and all(
         new is old for new, old in zip(after.placed[21:], before.placed[21:], strict=True)
     )  # the stretches after the edit are taken as they were, not parsed or rebuilt
     assert after.blocks[20].text == "Paragraph number 20, edited as one types"
     paragraphs.insert(30, "A new paragraph\n\nand another")  # lines added: the rest moves down
-    moved = notes.resplit("\n\n".join(paragraphs), after)
-    assert moved.blocks == notes.split_blocks("\n\n".join(paragraphs))
+    moved = splitter.resplit("\n\n".join(paragraphs), after)
+    assert moved.blocks == splitter.split_blocks("\n\n".join(paragraphs))
     assert moved.blocks[-1].line_start == after.blocks[-1].line_start + 4
 
 
@@ -151,13 +153,13 @@ def test_edited_notes_resplit_as_split_whole():
         text = "\n\n".join(chosen)
         if rng.random() < 0.2:
             text = "---\ntitle: x\n---\n" + text
-        split = notes.resplit(text)
+        split = splitter.resplit(text)
         lines = text.split("\n")
         for _ in range(12):
             lines = random_edit(lines, rng)
             text = "\n".join(lines)
-            split = notes.resplit(text, split)  # each split built on the last: errors would pile up
-            fresh = notes.resplit(text)
+            split = splitter.resplit(text, split)  # each split built on the last: errors would pile up
+            fresh = splitter.resplit(text)
             assert (split.blocks, split.cuts, split.stretches) == (fresh.blocks, fresh.cuts, fresh.stretches), text
 
 
@@ -191,7 +193,7 @@ def test_real_vault_parses_the_same(monkeypatch):
     cut = 0
     for path in files:
         text = path.read_text("utf-8", errors="replace")
-        found = cut_points(notes._lines(text), notes._may_vanish)
+        found = cut_points(note_lines(text), may_vanish)
         cut += found is not None and len(found[0]) > 1
         assert_same(text, monkeypatch)
     assert cut > len(files) // 2  # most real notes are cut: the fast path is the common one

@@ -10,9 +10,13 @@ import pytest
 
 from recall_ls.core import sources
 from recall_ls.core.fragments import Kind
-from recall_ls.core.sources import notes
+from recall_ls.core.markdown import front_matter
+from recall_ls.core.markdown.blocks import Block, block_at_line
+from recall_ls.core.markdown.front_matter import parse_front_matter
+from recall_ls.core.markdown.splitter import split_blocks
+from recall_ls.core.sources import files, notes
 from recall_ls.core.sources.base import ImportOptions
-from recall_ls.core.sources.notes import Block, block_at_line, fragments_from_text, parse_front_matter, split_blocks
+from recall_ls.core.sources.notes import fragments_from_text
 from tests.helpers import refuse
 
 VAULT = Path(__file__).resolve().parents[1] / "fixtures" / "notes" / "vault"
@@ -188,8 +192,8 @@ def test_front_matter_variants():
     front, body = parse_front_matter("---\nTitle: \"[[Note|Shown]]\"\nTags: a, b c\nDate: 2024-05-06\n---\nbody\n")
     assert body == 6
     assert front["Title"] == "[[Note|Shown]]"
-    assert notes.front_matter_tags(front) == ["a", "b", "c"]
-    assert notes.front_matter_tags({"tags": ["#x", ["y"], None, "[[z]]"]}) == ["x", "y", "z"]
+    assert front_matter.front_matter_tags(front) == ["a", "b", "c"]
+    assert front_matter.front_matter_tags({"tags": ["#x", ["y"], None, "[[z]]"]}) == ["x", "y", "z"]
     assert parse_front_matter("no front matter\n") == ({}, 1)
     assert parse_front_matter("---\n---\nbody") == ({}, 3)
 
@@ -262,7 +266,7 @@ def test_a_note_with_lenient_front_matter_is_a_warning_not_an_error(tmp_path):
     ],
 )
 def test_iso_date(value, iso):
-    assert notes.iso_date(value) == iso
+    assert front_matter.iso_date(value) == iso
 
 
 def test_yaml_dates_are_midnight_utc():
@@ -452,7 +456,7 @@ def test_read_file_for_a_changed_note(tmp_path: Path):
      ("node_modules/p/a.md", False), ("d/.hidden.md", False)],
 )
 def test_is_note_path(relative, expected):
-    assert notes.is_note_path(relative) is expected
+    assert files.is_note_path(relative) is expected
 
 
 def test_single_file_missing_path_and_dispatch(tmp_path: Path):

@@ -34,7 +34,8 @@ from recall_ls.core.open_documents import is_open_documents, this_process_source
 from recall_ls.core.session import Session
 from recall_ls.core.sources import NOTES, discover
 from recall_ls.core.sources.base import ImportOptions, is_excluded
-from recall_ls.core.sources.notes import fragments_from_text, is_note_path, read_file
+from recall_ls.core.sources.files import is_note_path, is_skipped
+from recall_ls.core.sources.notes import fragments_from_text, read_file
 from recall_ls.core.store import StoreError, now_iso
 from recall_ls.core.watch import Change, SourceWatcher
 
@@ -89,7 +90,7 @@ def _note_files_under(folder: Path, root: Path, options: ImportOptions) -> list[
     """Note files in a folder that appeared at once (moved in): no event came for its files."""
     found = []
     for directory, folders, files in os.walk(folder):
-        folders[:] = [f for f in folders if not f.startswith(".") and f != "node_modules"]
+        folders[:] = [f for f in folders if not is_skipped(f)]
         for name in files:
             path = Path(directory) / name
             relative = path.relative_to(root).as_posix()

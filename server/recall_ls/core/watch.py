@@ -18,7 +18,7 @@ from pathlib import Path
 
 from recall_ls.core.sources import NOTES
 from recall_ls.core.sources.base import ImportOptions
-from recall_ls.core.sources.notes import is_note_path
+from recall_ls.core.sources.files import is_note_path, is_skipped
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class SourceMap:
                     return Change(str(root), kind, str(root), gone)  # a single note file as source
                 relative = target.relative_to(root).as_posix()
                 if folder:
-                    hidden = any(p.startswith(".") or p == "node_modules" for p in Path(relative).parts)
+                    hidden = any(is_skipped(p) for p in Path(relative).parts)
                     return None if hidden or self.options.excluded(relative) else Change(str(root), kind, path, gone, True)
                 if not is_note_path(relative) or self.options.excluded(relative):
                     return None

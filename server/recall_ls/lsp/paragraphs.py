@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 if TYPE_CHECKING:  # the Markdown parser loads on the first paragraph, after the initialize reply
-    from recall_ls.core.sources.notes import Block, NoteSplit
+    from recall_ls.core.markdown.blocks import Block
+    from recall_ls.core.markdown.splitter import NoteSplit
 
 _CACHE_SIZE = 32
 
@@ -47,7 +48,8 @@ class Paragraphs:
         self._latest: dict[str, NoteSplit] = {}  # per Markdown document, its last split
 
     def blocks(self, uri: str, path: str, version: int | None, text: str) -> list[Block]:
-        from recall_ls.core.sources.notes import is_markdown, resplit, split_blocks
+        from recall_ls.core.markdown.splitter import resplit, split_blocks
+        from recall_ls.core.sources.files import is_markdown
 
         key = (uri, version)
         blocks = self._cache.get(key) if version is not None else None
@@ -67,7 +69,7 @@ class Paragraphs:
     ) -> Paragraph | None:
         """The paragraph at 0-based ``line``; on the blank line right after one, that one (the empty
         last line after a final newline included: the editor shows it, ``lines`` does not hold it)."""
-        from recall_ls.core.sources.notes import block_at_line
+        from recall_ls.core.markdown.blocks import block_at_line
 
         if line < 0 or line > len(lines):
             return None

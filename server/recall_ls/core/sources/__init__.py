@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from recall_ls.core.sources.base import ImportOptions, SourceReport
+from recall_ls.core.sources.files import GRAILBIRD_FOLDERS, GRAILBIRD_MONTH, has_note_suffix, is_skipped
 
 TWITTER = "twitter"
 GRAILBIRD = "grailbird"
@@ -26,8 +27,6 @@ MASTODON = "mastodon"
 NOTES = "notes"
 
 _TWEETS_FILE = re.compile(r"^(tweets?|tweets-part\d+)\.js$")
-_GRAILBIRD_MONTH = re.compile(r"^\d{4}_\d{2}\.js$")
-NOTE_SUFFIXES = (".md", ".markdown", ".txt")
 
 
 def _detect_archive(has_file: Callable[[str], bool], has_months: Callable[[str], bool]) -> str | None:
@@ -37,7 +36,7 @@ def _detect_archive(has_file: Callable[[str], bool], has_months: Callable[[str],
         if any(has_file(prefix + n) for n in ("tweets.js", "tweet.js", "tweets-part1.js", "manifest.js")):
             return TWITTER
     # "" too: the user may point at the data/js/tweets folder itself.
-    if any(has_months(folder) for folder in ("data/js/tweets/", "js/tweets/", "tweets/", "")):
+    if any(has_months(folder) for folder in GRAILBIRD_FOLDERS):
         return GRAILBIRD
     if has_file("tweets.csv") or has_file("data/tweets.csv"):
         return TWITTER_CSV
@@ -60,7 +59,7 @@ def detect(path: Path) -> str | None:
     if _is(path.is_dir):
         def has_months(folder: str) -> bool:
             target = path / folder
-            return _is(lambda: any(_GRAILBIRD_MONTH.match(p.name) for p in target.iterdir()))
+            return _is(lambda: any(GRAILBIRD_MONTH.match(p.name) for p in target.iterdir()))
 
         return _detect_archive(lambda name: _is((path / name).is_file), has_months) or NOTES
     if not _is(path.is_file):
@@ -76,18 +75,18 @@ def detect(path: Path) -> str | None:
         relative = set(names) | {n.split("/", 1)[1] for n in names if "/" in n}
 
         def has_months(folder: str) -> bool:
-            return any(n.startswith(folder) and _GRAILBIRD_MONTH.match(n[len(folder):]) for n in relative)
+            return any(n.startswith(folder) and GRAILBIRD_MONTH.match(n[len(folder):]) for n in relative)
 
         return _detect_archive(relative.__contains__, has_months)
     if _TWEETS_FILE.match(name):
         return TWITTER
-    if _GRAILBIRD_MONTH.match(name):
+    if GRAILBIRD_MONTH.match(name):
         return GRAILBIRD
     if name == "tweets.csv":
         return TWITTER_CSV
     if name.endswith(".json") and "outbox" in name:
         return MASTODON
-    if name.endswith(NOTE_SUFFIXES):
+    if has_note_suffix(name):
         return NOTES
     return None
 
@@ -117,7 +116,7 @@ def _find_archives(folder: Path, depth: int, found: list[tuple[Path, str]]) -> N
     except OSError:
         return  # the notes importer reports unreadable folders with their reason
     for entry in entries:
-        if entry.name.startswith(".") or entry.name == "node_modules":
+        if is_skipped(entry.name):
             continue
         child = Path(entry.path)
         if _is(lambda: entry.is_dir(follow_symlinks=False)):

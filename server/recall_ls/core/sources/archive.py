@@ -17,7 +17,13 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from recall_ls.core.sources.base import FileState, SourceReport, read_regular, too_large_reason
+from recall_ls.core.sources.base import (
+    FileState,
+    ImportOptions,
+    SourceReport,
+    read_regular,
+    too_large_reason,
+)
 
 MAX_MEMBER_BYTES = 500_000_000
 MAX_ZIP_BYTES = 1_000_000_000
@@ -127,6 +133,33 @@ class ArchiveFiles:
         target = self.root if self._zip is not None else self.root / name
         st = target.stat()
         return FileState(self.display(name) if self._zip is None else str(self.root), st.st_size, st.st_mtime_ns)
+
+
+# Reads the files ``find`` named in an opened archive into the report.
+ArchiveReader = Callable[[ArchiveFiles, list[str], ImportOptions, SourceReport], None]
+
+
+def read_archive(
+    path: Path,
+    kind: str,
+    options: ImportOptions,
+    find: Callable[[ArchiveFiles], list[str]],
+    missing: str,
+    reader: ArchiveReader,
+) -> SourceReport:
+    """The report of one archive source: open it, find the files to read (``missing`` is the error
+    when there are none) and hand them to ``reader``, the archive closed after."""
+    report = SourceReport(str(path), kind)
+    opened = open_archive(Path(path), report, find)
+    if opened is None:
+        return report
+    archive, names = opened
+    with archive:
+        if names:
+            reader(archive, names, options, report)
+        else:
+            report.error(str(path), missing)
+    return report
 
 
 def open_archive(

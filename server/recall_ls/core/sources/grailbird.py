@@ -20,8 +20,9 @@ from typing import Any
 
 from recall_ls.core.sources import skips
 from recall_ls.core.sources import twitter_common as common
-from recall_ls.core.sources.archive import ArchiveFiles, open_archive
+from recall_ls.core.sources.archive import ArchiveFiles, read_archive
 from recall_ls.core.sources.base import ImportOptions, SourceReport
+from recall_ls.core.sources.files import GRAILBIRD_FOLDERS, GRAILBIRD_MONTH
 from recall_ls.core.sources.twitter_common import Owner, Tweet
 
 KIND = "grailbird"
@@ -29,31 +30,23 @@ KIND = "grailbird"
 PREFIX = re.compile(r"^\s*Grailbird\.data\.tweets_\d{4}_\d{2}\s*=\s*")
 _EXPECTED = "'Grailbird.data.tweets_YYYY_MM = '"
 _USER_PREFIX = re.compile(r"^\s*var\s+user_details\s*=\s*")
-_MONTH = re.compile(r"^\d{4}_\d{2}\.js$")
-# Where the month files may sit, relative to what the user pointed at (root, data/, data/js/, tweets/).
-_FOLDERS = ("data/js/tweets/", "js/tweets/", "tweets/", "")
 
 
 def read(path: Path, options: ImportOptions) -> SourceReport:
     """Every fragment of the Grailbird archive at ``path``. Never raises: see ``report.errors``."""
-    report = SourceReport(str(path), KIND)
-    opened = open_archive(Path(path), report, _find_months)
-    if opened is None:
-        return report
-    archive, months = opened
-    with archive:
-        if not months:
-            report.error(str(path), "no month files (data/js/tweets/YYYY_MM.js) found")
-            return report
-        owner = _owner(archive, months[0][: months[0].rfind("/") + 1], report)
-        tweets = (t for name in months for t in _month(archive, name, options, report))
-        common.select(_with_owner(tweets, owner), options, owner, report)
-    return report
+    missing = "no month files (data/js/tweets/YYYY_MM.js) found"
+    return read_archive(path, KIND, options, _find_months, missing, _read_months)
+
+
+def _read_months(archive: ArchiveFiles, months: list[str], options: ImportOptions, report: SourceReport) -> None:
+    owner = _owner(archive, months[0][: months[0].rfind("/") + 1], report)
+    tweets = (t for name in months for t in _month(archive, name, options, report))
+    common.select(_with_owner(tweets, owner), options, owner, report)
 
 
 def _find_months(archive: ArchiveFiles) -> list[str]:
-    for folder in _FOLDERS:
-        months = [folder + n for n in archive.names(folder) if _MONTH.match(n)]
+    for folder in GRAILBIRD_FOLDERS:
+        months = [folder + n for n in archive.names(folder) if GRAILBIRD_MONTH.match(n)]
         if months:
             return sorted(months)
     return []

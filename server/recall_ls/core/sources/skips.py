@@ -7,6 +7,8 @@ alone read as problems when they are choices. Importers use these names; nothing
 
 from __future__ import annotations
 
+from recall_ls.core.sources.files import SKIPPED_FOLDERS
+
 # Posts in archives and exports
 DUPLICATE = "duplicate"
 MALFORMED = "malformed"
@@ -50,7 +52,7 @@ EXPLANATIONS = {
     UNREADABLE: "no permission to read: what was stored from it is kept",
     SYMLINK_LOOP: "a folder link pointing back into itself",
     ALREADY_READ: "a folder reached twice through links: read once",
-    IGNORED: "hidden folders, node_modules and other file types",
+    IGNORED: f"hidden folders, {', '.join(sorted(SKIPPED_FOLDERS))} and other file types",
     NOT_REGULAR: "a pipe, socket or device named like a note: never opened",
     BROKEN_LINK: "a link to a file that is not there",
 }

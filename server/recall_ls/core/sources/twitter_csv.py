@@ -21,7 +21,7 @@ from pathlib import Path
 
 from recall_ls.core.sources import skips
 from recall_ls.core.sources import twitter_common as common
-from recall_ls.core.sources.archive import ArchiveFiles, open_archive
+from recall_ls.core.sources.archive import ArchiveFiles, read_archive
 from recall_ls.core.sources.base import ImportOptions, SourceReport
 from recall_ls.core.sources.grailbird import read_user_details
 from recall_ls.core.sources.twitter_common import Owner, Tweet
@@ -35,20 +35,16 @@ _MEDIA_PAGE = re.compile(r"/status(?:es)?/\d+/(?:photo|video)/\d+$")
 
 def read(path: Path, options: ImportOptions) -> SourceReport:
     """Every fragment of the ``tweets.csv`` at (or in) ``path``. Never raises: see ``report.errors``."""
-    report = SourceReport(str(path), KIND)
-    opened = open_archive(Path(path), report, lambda archive: [n for n in _NAMES if archive.exists(n)][:1])
-    if opened is None:
-        return report
-    archive, names = opened
-    with archive:
-        if not names:
-            report.error(str(path), "no tweets.csv found")
-            return report
-        name = names[0]
-        owner = _owner(archive, name, report)
-        tweets = _rows(archive, name, report)
-        common.select(tweets, options, owner, report)
-    return report
+    return read_archive(path, KIND, options, _find, "no tweets.csv found", _read_csv)
+
+
+def _find(archive: ArchiveFiles) -> list[str]:
+    return [name for name in _NAMES if archive.exists(name)][:1]
+
+
+def _read_csv(archive: ArchiveFiles, names: list[str], options: ImportOptions, report: SourceReport) -> None:
+    owner = _owner(archive, names[0], report)
+    common.select(_rows(archive, names[0], report), options, owner, report)
 
 
 def _owner(archive: ArchiveFiles, name: str, report: SourceReport) -> Owner:

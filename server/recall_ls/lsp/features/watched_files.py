@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from lsprotocol import types
 
+from recall_ls.core.sources.files import NOTE_GLOB
 from recall_ls.lsp.server import RecallServer, log, uri_to_path
-
-NOTE_GLOB = "**/*.{md,markdown,txt}"
 
 
 def register(server: RecallServer) -> None:

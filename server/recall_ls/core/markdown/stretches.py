@@ -26,7 +26,7 @@ from collections.abc import Callable
 _FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 _REFERENCE_DEFINITION = re.compile(r"^[ \t>]*\[[^\]]+\]:")
 # HTML blocks of CommonMark kinds 1-5, which end at a marker rather than at a blank line.
-_HTML_OPEN = re.compile(r"^( {0,3})(?:<(script|pre|style|textarea)(?:\s|>|$)|<!--|<\?|<![A-Za-z]|<!\[CDATA\[)", re.I)
+_HTML_OPEN = re.compile(r"^( {0,3})(?:<(script|pre|style|textarea)(?:\s|>|$)|<!--|<\?|<![A-Za-z]|<!\[CDATA\[)", re.IGNORECASE)
 _HTML_CLOSE = {"script": "</script>", "pre": "</pre>", "style": "</style>", "textarea": "</textarea>"}
 
 
@@ -50,60 +50,83 @@ def cut_points(
     line ``i`` (the caller knows the rest: it has scanned those lines from a cut before). The
     second value says whether the scan stopped so.
     """
+    scan = _Scan(previous_blank=start == 0 or not lines[start - 1].strip(" \t"))
     cuts = [start]
-    closer: str | None = None  # what ends the fence or HTML block we are in
-    fence: str | None = None
-    run_may_swallow = False  # the lines since the last blank one may be an HTML block or a table
-    # CommonMark's blank line holds spaces and tabs only (a no-break space is text).
-    previous_blank = start == 0 or not lines[start - 1].strip(" \t")
-    for i in range(start, len(lines)):
-        line = lines[i]
-        starts_run = previous_blank
-        blank = previous_blank = not line.strip(" \t")
+    try:
+        for i in range(start, len(lines)):
+            line = lines[i]
+            if not scan.enter(line):
+                continue
+            if scan.starts_run and i != start and line[:1] not in (" ", "\t") and not may_vanish(line):
+                cuts.append(i)
+                if stop_at is not None and stop_at(i):
+                    return cuts, True
+            scan.leave(line)
+    except _Uncuttable:
+        return None
+    return cuts, False
+
+
+class _Uncuttable(Exception):
+    """A line that ``cut_points``' reading of the note could get wrong: the note is not cut."""
+
+
+class _Scan:
+    """What ``cut_points`` knows at a line: the block it is in, and what the lines above allow."""
+
+    def __init__(self, previous_blank: bool) -> None:
+        self.closer: str | None = None  # what ends the fence, HTML block or comment we are in
+        self.fence: str | None = None
+        self.run_may_swallow = False  # the lines since the last blank one may be an HTML block or a table
+        # CommonMark's blank line holds spaces and tabs only (a no-break space is text).
+        self.previous_blank = previous_blank
+        self.starts_run = False
+
+    def enter(self, line: str) -> bool:
+        """Read a line up to where a cut before it would go: whether one may (it is not blank and
+        not inside a block). Raises ``_Uncuttable``."""
+        self.starts_run = self.previous_blank
+        blank = self.previous_blank = not line.strip(" \t")
         unquoted = line.lstrip(" \t>")
         if unquoted[:1] == "[" and _REFERENCE_DEFINITION.match(line):
-            return None
-        if closer is not None:
-            if _closes(line, closer, fence):
-                closer = fence = None
-            elif unquoted.startswith((fence[:3],) if fence else ("```", "~~~", "%%")):
+            raise _Uncuttable
+        if self.closer is not None:
+            if _closes(line, self.closer, self.fence):
+                self.closer = self.fence = None
+            elif unquoted.startswith((self.fence[:3],) if self.fence else ("```", "~~~", "%%")):
                 # The cleanup passes know neither HTML blocks nor comments inside fences: they may
                 # take this line for the end of the fence, or for the start of one or of a comment.
-                return None
-            continue
+                raise _Uncuttable
+            return False
         if unquoted.startswith(("```", "~~~")) and line[:1] in (" ", "\t", ">"):
-            return None  # fenced code that is indented or quoted: in a list item or a quote, maybe
+            raise _Uncuttable  # fenced code that is indented or quoted: in a list item or a quote, maybe
         if unquoted.startswith("%%") and "%%" not in unquoted[2:]:
-            closer = "%%"  # an Obsidian comment runs to the next line holding ``%%``
-            continue
-        first = line[:1]
-        if blank:
-            continue
-        if starts_run and i != start and first not in (" ", "\t") and not may_vanish(line):
-            cuts.append(i)
-            if stop_at is not None and stop_at(i):
-                return cuts, True
+            self.closer = "%%"  # an Obsidian comment runs to the next line holding ``%%``
+            return False
+        return not blank
+
+    def leave(self, line: str) -> None:
+        """Read the rest of a line ``enter`` let through: the fence or HTML block it opens."""
         # Whether an earlier line of this run may have opened an HTML block or a table.
-        swallowing = run_may_swallow and not starts_run
-        run_may_swallow = swallowing or line.lstrip(" ").startswith("<") or "|" in line
-        if first not in (" ", "`", "~", "<"):
-            continue
+        swallowing = self.run_may_swallow and not self.starts_run
+        self.run_may_swallow = swallowing or line.lstrip(" ").startswith("<") or "|" in line
+        if line[:1] not in (" ", "`", "~", "<"):
+            return
         opened = _FENCE_OPEN.match(line)
         if opened:
             if opened.group(1) or swallowing or (opened.group(2)[0] == "`" and "`" in opened.group(3)):
                 # Maybe inside a list item, an HTML block or a table, or not a fence at all (a
                 # backtick in its info string) though the cleanup passes take it for one.
-                return None
-            fence = closer = opened.group(2)
-            continue
+                raise _Uncuttable
+            self.fence = self.closer = opened.group(2)
+            return
         html = _HTML_OPEN.match(line)
         if html:
             if html.group(1) or swallowing:
-                return None
-            closer = _html_closer(line, html.group(2))
-            if _closes(line[html.end() :], closer, None):
-                closer = None
-    return cuts, False
+                raise _Uncuttable
+            self.closer = _html_closer(line, html.group(2))
+            if _closes(line[html.end() :], self.closer, None):
+                self.closer = None
 
 
 def _html_closer(line: str, tag: str | None) -> str:
