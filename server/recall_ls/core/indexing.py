@@ -187,22 +187,25 @@ class Indexer:
         # could not read, which keeps its fragments while deleted notes leave; an archive cannot say
         # which records a bad file hid, so then nothing is removed.
         scoped = not report.errors or report.unread is not None
-        fragments, thread_count = self._threaded(report)
+        fragments, thread_count = self.threaded(report)
         sync = self.apply(report.path, fragments, report.files, remove_missing=scoped,
                           keep_paths=report.unread or ())
         summary = SourceSummary.of(report, sync, thread_count)
         self.store.record_source(report.path, report.kind, summary.to_dict())
         return summary
 
-    def _threaded(self, report: SourceReport) -> tuple[list[Fragment], int]:
-        """The source's fragments with its self-threads: each member told its place, one fragment more
-        per thread. Every source is threaded whole, so an edit re-threads what it changed; the links
-        of posts seen before bridge posts deleted since (they are remembered first, a transaction
-        of their own: at worst a link is remembered for posts not yet stored)."""
+    def threaded(self, report: SourceReport) -> tuple[list[Fragment], int]:
+        """The source's fragments with its self-threads (each member told its place, one fragment more
+        per thread), and how many threads. Every source is threaded whole, so an edit re-threads what
+        it changed; the links of posts seen before bridge posts deleted since. New links are
+        remembered first, a transaction of their own: at worst one is remembered for a post that a
+        crash kept from being stored, and a link is never wrong."""
         if report.kind not in threads.THREAD_FORMATS:
             return report.fragments, 0
-        threading = threads.with_threads(report.fragments, self.store.thread_links(report.path))
-        self.store.remember_thread_links(report.path, threading.links)
+        remembered = self.store.thread_links(report.path)
+        threading = threads.with_threads(report.fragments, remembered)
+        new = {child: parent for child, parent in threading.links.items() if remembered.get(child) != parent}
+        self.store.remember_thread_links(report.path, new)
         return threading.fragments, len(threading.threads)
 
     def apply(
