@@ -117,6 +117,17 @@ def test_a_thousand_post_thread_needs_no_recursion():
     assert _ids(thread)[-1] == "tweet:1000"
 
 
+def test_two_replies_to_one_post_are_one_thread_in_date_order():
+    posts = [
+        fragment("tweet:10", "root", created_at="2024-01-01T00:00:00+00:00"),
+        fragment("tweet:30", "second answer", created_at="2024-01-01T00:03:00+00:00", is_reply=True, thread_parent="10"),
+        fragment("tweet:20", "first answer", created_at="2024-01-01T00:01:00+00:00", is_reply=True, thread_parent="10"),
+        fragment("tweet:40", "on the first", created_at="2024-01-01T00:02:00+00:00", is_reply=True, thread_parent="20"),
+    ]
+    (thread,) = threads.reconstruct(posts)
+    assert _ids(thread) == ["tweet:10", "tweet:20", "tweet:40", "tweet:30"]
+
+
 def test_a_remembered_link_bridges_a_deleted_post():
     posts = [
         fragment("tweet:1", "start", created_at="2024-01-01T00:00:00+00:00"),
