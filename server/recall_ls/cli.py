@@ -463,6 +463,7 @@ class _ProgressLine:
 
 def _parser() -> argparse.ArgumentParser:
     from recall_ls.core.defaults import DEFAULT_MIN_SCORE, DEFAULT_RANKING, DEFAULT_TOP_K, RANKINGS
+    from recall_ls.core.fragments import Kind
     from recall_ls.core.sources.base import DEFAULT_MAX_FILE_BYTES
 
     parser = argparse.ArgumentParser(prog="recall-ls", description="Recall: your past writing, while you write.")
@@ -489,7 +490,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--min-score", type=float, default=DEFAULT_MIN_SCORE, help="drop results below this score")
         p.add_argument("--ranking", choices=RANKINGS, default=DEFAULT_RANKING,
                        help="hybrid: words and meaning fused (default); semantic: meaning only; keyword: words only")
-        p.add_argument("--kind", action="append", choices=["tweet", "mastodon", "note", "like"], help="only this kind")
+        p.add_argument("--kind", action="append", choices=list(Kind.ALL), help="only this kind")
         p.add_argument("--since", help="only from this date on (YYYY, YYYY-MM or YYYY-MM-DD)")
         p.add_argument("--until", help="only up to this date (inclusive)")
         p.add_argument("--path", help="only fragments whose file matches this glob")

@@ -19,8 +19,9 @@ class Kind:
     MASTODON = "mastodon"
     NOTE = "note"
     LIKE = "like"  # other people's tweets the user liked; only when asked for
+    THREAD = "thread"  # a self-thread's posts joined, besides the posts themselves (core/threads.py)
 
-    ALL = (TWEET, MASTODON, NOTE, LIKE)
+    ALL = (TWEET, MASTODON, NOTE, LIKE, THREAD)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +35,9 @@ class Fragment:
     ``created_at`` is ISO-8601 in UTC (``2022-11-02T21:30:39+00:00``) or None when unknown.
     ``meta`` holds optional facts: ``reply_to`` (status id or user), ``thread_parent`` (id of the
     owner's own tweet this one continues), ``lang``, ``likes``, ``reposts``, ``tags``,
-    ``heading_path`` (list of headings above a note paragraph), ``visibility``, ``summary`` (content warning).
+    ``heading_path`` (list of headings above a note paragraph), ``visibility``, ``summary`` (content warning),
+    ``thread`` (``{id, position, length, first: {id, snippet, url}}`` on every post of a self-thread and
+    on the thread's own fragment, position 0 there; see ``core/threads.py``).
     """
 
     id: str

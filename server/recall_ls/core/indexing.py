@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from recall_ls.core import sources
+from recall_ls.core import sources, threads
 from recall_ls.core.embed import Embedder
 from recall_ls.core.failpoints import failpoint
 from recall_ls.core.fragments import Fragment
@@ -57,7 +57,8 @@ class SourceSummary:
 
     path: str
     kind: str
-    fragments: int
+    fragments: int  # as read from the source; thread fragments are counted in ``threads``
+    threads: int = 0
     added: int = 0
     updated: int = 0
     removed: int = 0
@@ -70,11 +71,12 @@ class SourceSummary:
         return asdict(self)
 
     @classmethod
-    def of(cls, report: SourceReport, sync: SyncResult | None = None) -> SourceSummary:
+    def of(cls, report: SourceReport, sync: SyncResult | None = None, threads: int = 0) -> SourceSummary:
         return cls(
             path=report.path,
             kind=report.kind,
             fragments=len(report.fragments),
+            threads=threads,
             added=sync.added if sync else 0,
             updated=sync.updated if sync else 0,
             removed=sync.removed if sync else 0,
@@ -185,11 +187,26 @@ class Indexer:
         # could not read, which keeps its fragments while deleted notes leave; an archive cannot say
         # which records a bad file hid, so then nothing is removed.
         scoped = not report.errors or report.unread is not None
-        sync = self.apply(report.path, report.fragments, report.files, remove_missing=scoped,
+        fragments, thread_count = self.threaded(report)
+        sync = self.apply(report.path, fragments, report.files, remove_missing=scoped,
                           keep_paths=report.unread or ())
-        summary = SourceSummary.of(report, sync)
+        summary = SourceSummary.of(report, sync, thread_count)
         self.store.record_source(report.path, report.kind, summary.to_dict())
         return summary
+
+    def threaded(self, report: SourceReport) -> tuple[list[Fragment], int]:
+        """The source's fragments with its self-threads (each member told its place, one fragment more
+        per thread), and how many threads. Every source is threaded whole, so an edit re-threads what
+        it changed; the links of posts seen before bridge posts deleted since. New links are
+        remembered first, a transaction of their own: at worst one is remembered for a post that a
+        crash kept from being stored, and a link is never wrong."""
+        if report.kind not in threads.THREAD_FORMATS:
+            return report.fragments, 0
+        remembered = self.store.thread_links(report.path)
+        threading = threads.with_threads(report.fragments, remembered)
+        new = {child: parent for child, parent in threading.links.items() if remembered.get(child) != parent}
+        self.store.remember_thread_links(report.path, new)
+        return threading.fragments, len(threading.threads)
 
     def apply(
         self,

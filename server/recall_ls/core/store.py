@@ -7,6 +7,11 @@ transaction: a process killed mid-way leaves the previous consistent state.
 Each fragment also gets ``num``, an integer that is never reused (AUTOINCREMENT): the ANN index
 refers to fragments by it, so a vector left in an old index file can never be mistaken for a new
 fragment. A fragment whose text changes gets a new ``num``.
+
+Schema versions: 1, the first; 2 adds ``thread_links`` (every parent link of a self-thread seen in a
+source, kept after its post leaves, so that a deleted post still bridges its thread: see
+``core/threads.py``). A version 1 store is brought to 2 when opened for writing, its links taken
+from the fragments it holds; opened read-only it is read as it is.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from urllib.parse import quote
 
 import numpy as np
 
-from recall_ls.core import keywords
+from recall_ls.core import keywords, threads
 from recall_ls.core.failpoints import failpoint
 from recall_ls.core.fragments import Fragment
 from recall_ls.core.paths import ensure_private_dir
@@ -33,7 +38,9 @@ from recall_ls.core.sources.base import FileState
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Older versions this Recall brings up to date (a step each) or, read-only, reads as they are.
+_MIGRATABLE = (1,)
 DB_NAME = "recall.sqlite3"
 
 _SCHEMA = """
@@ -78,6 +85,12 @@ CREATE TABLE IF NOT EXISTS embeddings (
     PRIMARY KEY (model, text_hash)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS hidden (id TEXT PRIMARY KEY, hidden_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS thread_links (
+    source TEXT NOT NULL,
+    id TEXT NOT NULL,                 -- a post that continues one of the owner's own posts
+    parent TEXT NOT NULL,             -- that post's id
+    PRIMARY KEY (source, id)
+) WITHOUT ROWID;
 """
 
 _FRAGMENT_COLUMNS = "num, id, source, kind, path, line_start, line_end, url, created_at, title, text, meta"
@@ -170,11 +183,26 @@ class Store:
         row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if row is None and not self.read_only:
             self._db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        elif row is not None and int(row[0]) in _MIGRATABLE:
+            if not self.read_only:
+                self._migrate(int(row[0]))
         elif row is not None and int(row[0]) != SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: store schema version {row[0]}, this Recall reads version {SCHEMA_VERSION}; "
                 "move the index folder away to rebuild it"
             )
+
+    def _migrate(self, version: int) -> None:
+        """Bring a store of an older schema ``version`` to ``SCHEMA_VERSION``, one transaction. The
+        tables are already there (``_SCHEMA`` creates what is missing); what a version adds is filled."""
+        with self._lock, self._transaction():
+            if version < 2:
+                for source in [r[0] for r in self._db.execute("SELECT DISTINCT source FROM fragments")]:
+                    rows = self._db.execute(f"SELECT {_FRAGMENT_COLUMNS} FROM fragments WHERE source = ?", (source,))
+                    links = threads.parent_links(_row_to_fragment(row) for row in rows)
+                    self._put_thread_links(source, links)
+            self._db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+        log.info("%s: store schema brought from version %d to %d", self.path, version, SCHEMA_VERSION)
 
     def _check_keywords(self) -> str | None:
         """Rebuild the keyword table from the fragments when it is missing, damaged or out of step."""
@@ -274,6 +302,7 @@ class Store:
             self._delete_nums(nums)
             self._db.execute("DELETE FROM files WHERE source = ?", (source,))
             self._db.execute("DELETE FROM sources WHERE path = ?", (source,))
+            self._db.execute("DELETE FROM thread_links WHERE source = ?", (source,))
         return tuple(nums)
 
     def sources(self) -> list[dict]:
@@ -319,6 +348,25 @@ class Store:
         for chunk in _chunks(nums, 500):
             self._db.execute(f"DELETE FROM fragments WHERE num IN ({_marks(chunk)})", chunk)
             keywords.remove(self._db, chunk)
+
+    # -- thread links -----------------------------------------------------------------------------
+
+    def thread_links(self, source: str) -> dict[str, str]:
+        """Every parent link of a self-thread seen in ``source``: post id to parent post id."""
+        with self._lock:
+            return dict(self._db.execute("SELECT id, parent FROM thread_links WHERE source = ?", (source,)))
+
+    def remember_thread_links(self, source: str, links: dict[str, str]) -> None:
+        """Add these links to what ``source`` remembers (a link stays after its post leaves)."""
+        if links:
+            with self._lock, self._transaction():
+                self._put_thread_links(source, links)
+
+    def _put_thread_links(self, source: str, links: dict[str, str]) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO thread_links VALUES (?, ?, ?)",
+            ((source, child, parent) for child, parent in links.items()),
+        )
 
     # -- keywords ---------------------------------------------------------------------------------
 
@@ -585,8 +633,9 @@ class _Transaction:
         self._db.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
-# What a rebuild copies from a damaged store: table -> columns.
-_SALVAGED = {"embeddings": "model,text_hash,vector", "hidden": "id,hidden_at"}
+# What a rebuild copies from a damaged store: table -> columns. Thread links too: those of deleted
+# posts come back from no source.
+_SALVAGED = {"embeddings": "model,text_hash,vector", "hidden": "id,hidden_at", "thread_links": "source,id,parent"}
 
 
 def _first_line(text: str) -> str:
