@@ -220,3 +220,27 @@ def test_a_store_of_a_newer_schema_is_refused(tmp_path):
     Store(tmp_path).set_meta("schema_version", str(SCHEMA_VERSION + 1))
     with pytest.raises(StoreError, match="schema version"):
         Store(tmp_path)
+
+
+def test_a_thread_and_its_posts_are_one_item_showing_the_post(tmp_path):
+    from recall_ls.core.engine import Engine
+
+    indexer = _indexer(tmp_path / "index")
+    indexer.read_sources(FIXTURES / "grailbird", sources.ImportOptions())
+    indexer.open()
+    indexer.embed_missing()
+    engine = Engine(indexer.store, indexer.embedder, indexer.snapshot)
+    post = indexer.store.fragment_by_id("tweet:120").fragment
+    whole = indexer.store.fragment_by_id("thread:tweet:100").fragment
+
+    # Semantic: the post's own text ranks the post first, then its thread: one item, the post.
+    hits = engine.search(post.text, k=10, min_score=-1.0, ranking="semantic")
+    in_thread = [hit for hit in hits if hit.fragment.meta.get("thread", {}).get("id") == "thread:tweet:100"]
+    assert [hit.fragment.id for hit in in_thread] == ["tweet:120"]
+
+    # The whole thread's text ranks the thread fragment first: the item still shows a post in its
+    # place, at the thread's score.
+    hits = engine.search(whole.text, k=10, min_score=-1.0, ranking="semantic")
+    in_thread = [hit for hit in hits if hit.fragment.meta.get("thread", {}).get("id") == "thread:tweet:100"]
+    assert len(in_thread) == 1 and in_thread[0].fragment.kind != Kind.THREAD
+    assert in_thread[0].score == pytest.approx(1.0, abs=1e-4)

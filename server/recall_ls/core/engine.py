@@ -2,7 +2,8 @@
 
 It reads a snapshot of the vector index and the store; it never writes. Results below the minimum
 score are dropped (nothing is better than noise), identical or near-identical texts are collapsed
-into the best of them, hidden fragments and the query's own fragment never show.
+into the best of them, a self-thread and its posts are one item (the post shown in its place),
+hidden fragments and the query's own fragment never show.
 
 Two tiers answer (``ranking``): meaning (cosine in the vector index) and words (BM25 over the
 store's keyword table, ``core/keywords.py``). ``hybrid`` takes the candidates of both and scores each
@@ -25,7 +26,7 @@ import numpy as np
 from recall_ls.core import keywords
 from recall_ls.core.defaults import DEFAULT_MIN_SCORE, DEFAULT_RANKING, DEFAULT_TOP_K, KEYWORD_MIN_SHARE, RANKINGS
 from recall_ls.core.embed import Embedder
-from recall_ls.core.fragments import Fragment, text_hash
+from recall_ls.core.fragments import Fragment, Kind, text_hash
 from recall_ls.core.index import VectorIndex
 from recall_ls.core.keywords import KeywordQuery
 from recall_ls.core.store import Store
@@ -251,6 +252,7 @@ class Engine:
 
     def _resolve(self, candidates, index, k, filters, exclude, hidden) -> list[Hit]:
         kept: list[tuple[Hit, str, np.ndarray | None]] = []
+        threads: dict[str, int] = {}  # thread id -> its place in ``kept``
         # Rows are read a page at a time, best first: most queries are done within the first page.
         page = 2 * k + 4
         for start in range(0, len(candidates), page):
@@ -261,6 +263,11 @@ class Engine:
                     continue
                 if exclude is not None and exclude.reject(fragment):
                     continue
+                thread = thread_id(fragment)
+                if thread in threads:  # a thread and its posts are one item: the first came better
+                    hit, key, vector = kept[threads[thread]]
+                    kept[threads[thread]] = (in_its_thread(hit, fragment), key, vector)
+                    continue
                 key = _dedupe_key(fragment.text)
                 vector = index.vector(num)
                 twin = _find_duplicate(kept, key, vector)
@@ -268,6 +275,8 @@ class Engine:
                     hit, twin_key, twin_vector = kept[twin]
                     kept[twin] = (Hit(hit.fragment, hit.score, hit.duplicates + 1), twin_key, twin_vector)
                     continue
+                if thread is not None:
+                    threads[thread] = len(kept)
                 kept.append((Hit(fragment, float(score)), key, vector))
                 if len(kept) >= k:
                     return [hit for hit, _, _ in kept]
@@ -298,6 +307,20 @@ def lifted(cosine: float, share: float) -> float:
     """Hybrid's score of a fragment with a vector: its cosine, lifted toward 1 by ``share`` (the
     query's rare-word weight it holds, 0 to 1). Never below the cosine, never above 1."""
     return cosine + KEYWORD_LIFT * share * (1.0 - cosine)
+
+
+def thread_id(fragment: Fragment) -> str | None:
+    """The self-thread a fragment belongs to (a post of it, or the thread's own fragment)."""
+    thread = fragment.meta.get("thread")
+    return thread.get("id") if isinstance(thread, dict) else None
+
+
+def in_its_thread(hit: Hit, other: Fragment) -> Hit:
+    """One item for a thread hit and a hit on one of its posts: the better score (``hit``'s, which
+    ranked first), showing the post in its place in the thread rather than the whole thread."""
+    if hit.fragment.kind == Kind.THREAD and other.kind != Kind.THREAD:
+        return replace(hit, fragment=other)
+    return hit
 
 
 def _dedupe_key(text: str) -> str:
