@@ -331,17 +331,11 @@ def _ready_session(args: argparse.Namespace):
 
 
 def _import_options(args: argparse.Namespace) -> ImportOptions:
+    from recall_ls.core.settings import schema
     from recall_ls.core.sources.base import ImportOptions
 
-    return ImportOptions(
-        include_replies=not args.no_replies,
-        include_retweets=args.include_retweets,
-        include_likes=args.include_likes,
-        include_deleted=args.include_deleted,
-        include_private=args.include_private,
-        exclude=tuple(args.exclude or ()),
-        max_file_bytes=args.max_file_bytes,
-    )
+    values = {option.name: getattr(args, option.name) for option in schema(ImportOptions)}
+    return ImportOptions(**{name: tuple(v) if isinstance(v, list) else v for name, v in values.items()})
 
 
 def _filters(args: argparse.Namespace):
@@ -462,75 +456,49 @@ class _ProgressLine:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from recall_ls.core.defaults import DEFAULT_MIN_SCORE, DEFAULT_RANKING, DEFAULT_TOP_K, RANKINGS
-    from recall_ls.core.fragments import Kind
-    from recall_ls.core.sources.base import DEFAULT_MAX_FILE_BYTES
-
     parser = argparse.ArgumentParser(prog="recall-ls", description="Recall: your past writing, while you write.")
     parser.add_argument("--version", action="version", version=f"recall-ls {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_commands(parser.add_subparsers(dest="command", metavar="COMMAND"))
+    return parser
 
-    def index_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--index-dir", help="where the index lives (default: the per-user data folder)")
-        p.add_argument("--model", default=None, help="model name or folder (default: bundled all-MiniLM-L6-v2)")
-        p.add_argument("--device", default="auto", help="auto, cpu, cuda, mps (default: auto)")
 
-    def import_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--no-replies", action="store_true", help="leave out replies")
-        p.add_argument("--include-retweets", action="store_true", help="index retweets (not your writing)")
-        p.add_argument("--include-likes", action="store_true", help="index liked tweets (not your writing)")
-        p.add_argument("--include-deleted", action="store_true", help="index tweets you deleted")
-        p.add_argument("--include-private", action="store_true", help="index followers-only and direct posts")
-        p.add_argument("--exclude", action="append", metavar="GLOB", help="skip files matching GLOB (repeatable)")
-        p.add_argument("--max-file-bytes", type=int, default=DEFAULT_MAX_FILE_BYTES, help="skip larger note files")
-
-    def query_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("-k", type=int, default=DEFAULT_TOP_K, help=f"how many results (default {DEFAULT_TOP_K})")
-        p.add_argument("--min-score", type=float, default=DEFAULT_MIN_SCORE, help="drop results below this score")
-        p.add_argument("--ranking", choices=RANKINGS, default=DEFAULT_RANKING,
-                       help="hybrid: words and meaning fused (default); semantic: meaning only; keyword: words only")
-        p.add_argument("--kind", action="append", choices=list(Kind.ALL), help="only this kind")
-        p.add_argument("--since", help="only from this date on (YYYY, YYYY-MM or YYYY-MM-DD)")
-        p.add_argument("--until", help="only up to this date (inclusive)")
-        p.add_argument("--path", help="only fragments whose file matches this glob")
-        p.add_argument("--json", action="store_true", help="print JSON")
-
+def _add_commands(commands) -> None:
     p = commands.add_parser("scan", help="parse sources and count fragments (no model)")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--json", action="store_true")
-    import_options(p)
+    _add_import_options(p)
     p.set_defaults(run=_cmd_scan)
 
     p = commands.add_parser("index", help="read sources and embed them into the index")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--json", action="store_true")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress line")
-    index_options(p)
-    import_options(p)
+    _add_index_options(p)
+    _add_import_options(p)
     p.set_defaults(run=_cmd_index)
 
     p = commands.add_parser("search", help="search past writing by words and meaning")
     p.add_argument("text", nargs="*", metavar="TEXT")
     p.add_argument("--batch", metavar="FILE", help="one query per line (- for stdin); one JSON list per line out")
-    index_options(p)
-    query_options(p)
+    _add_index_options(p)
+    _add_query_options(p)
     p.set_defaults(run=_cmd_search)
 
     p = commands.add_parser("related", help="past writing related to a file or the paragraph at FILE:LINE")
     p.add_argument("targets", nargs="+", metavar="FILE[:LINE]")
-    index_options(p)
-    query_options(p)
+    _add_index_options(p)
+    _add_query_options(p)
     p.set_defaults(run=_cmd_related)
 
     p = commands.add_parser("doctor", help="check the model, the index and the configuration")
     p.add_argument("--json", action="store_true")
-    index_options(p)
+    _add_index_options(p)
     p.set_defaults(run=_cmd_doctor)
 
     p = commands.add_parser("prune", help="remove the vectors and search index of models no longer used")
     p.add_argument("--dry-run", action="store_true", help="say what would go, remove nothing")
-    index_options(p)
+    _add_index_options(p)
     p.set_defaults(run=_cmd_prune)
 
     p = commands.add_parser("serve", help="run the language server (stdio by default)")
@@ -538,4 +506,44 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=2087)
     p.set_defaults(run=_cmd_serve)
-    return parser
+
+
+def _add_index_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--index-dir", help="where the index lives (default: the per-user data folder)")
+    p.add_argument("--model", default=None, help="model name or folder (default: bundled all-MiniLM-L6-v2)")
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda, mps (default: auto)")
+
+
+def _add_import_options(p: argparse.ArgumentParser) -> None:
+    """A flag for each import setting (``ImportOptions``, described once in its schema): ``--X`` turns
+    on what is off by default (``--include-likes``), ``--no-X`` turns off what is on (``--no-replies``)."""
+    from recall_ls.core.settings import schema
+    from recall_ls.core.sources.base import ImportOptions
+
+    for option in schema(ImportOptions):
+        words = option.description.replace("`", "")
+        if option.kind == "boolean" and option.default:
+            flag = "--no-" + option.name.removeprefix("include_").replace("_", "-")
+            p.add_argument(flag, dest=option.name, action="store_false", help=f"turn off (on by default): {words}")
+        elif option.kind == "boolean":
+            p.add_argument("--" + option.name.replace("_", "-"), action="store_true", help=words)
+        elif option.kind == "array":
+            p.add_argument("--" + option.name.replace("_", "-"), action="append", default=[], metavar="GLOB",
+                           help=f"{words} Repeatable.")
+        else:
+            p.add_argument("--" + option.name.replace("_", "-"), type=int, default=option.default, help=words)
+
+
+def _add_query_options(p: argparse.ArgumentParser) -> None:
+    from recall_ls.core.defaults import DEFAULT_MIN_SCORE, DEFAULT_RANKING, DEFAULT_TOP_K, RANKING_MEANINGS, RANKINGS
+    from recall_ls.core.fragments import Kind
+
+    p.add_argument("-k", type=int, default=DEFAULT_TOP_K, help=f"how many results (default {DEFAULT_TOP_K})")
+    p.add_argument("--min-score", type=float, default=DEFAULT_MIN_SCORE, help="drop results below this score")
+    meanings = "; ".join(f"{name}: {meaning}" for name, meaning in RANKING_MEANINGS.items())
+    p.add_argument("--ranking", choices=RANKINGS, default=DEFAULT_RANKING, help=f"{meanings} (default {DEFAULT_RANKING})")
+    p.add_argument("--kind", action="append", choices=list(Kind.ALL), help="only this kind")
+    p.add_argument("--since", help="only from this date on (YYYY, YYYY-MM or YYYY-MM-DD)")
+    p.add_argument("--until", help="only up to this date (inclusive)")
+    p.add_argument("--path", help="only fragments whose file matches this glob")
+    p.add_argument("--json", action="store_true", help="print JSON")
