@@ -263,6 +263,9 @@ async def test_insert_places_the_servers_text_in_the_clients_columns(client: Lan
     edit = client.recorder.applied_edits[-1].edit.changes[uri][0]
     assert edit.range == types.Range(types.Position(0, 0), types.Position(0, columns(client, "Café")))
     assert edit.new_text == f"[A good error message says what happened, why, and what to d…]({tweet['url']})"
+    # A range that is not one is refused, by name.
+    with pytest.raises(JsonRpcException, match="recall.insert: range must be"):
+        await insert(client, uri, {"line": 0, "character": 0}, tweet["id"], "link", range={"start": 3})
 
 
 async def test_bad_requests_get_answers_not_crashes(client: LanguageClient):

@@ -465,6 +465,9 @@ describe('Recall in VS Code (code-server)', { timeout: 600_000 }, () => {
     const url = QUOTE.match(/\[source\]\((.+)\)$/)[1];
     const link = `[A good error message says what happened, why, and what to d…](${url})`;
     await savedDraft(new RegExp(escapeRegExp(`${QUOTE}\n${link}`) + '$'));
+    // Back to the first paragraph, where the tests after this one find the cursor.
+    await page.locator('.editor-instance .monaco-editor .view-line', { hasText: 'old journals' }).first().click();
+    await panel().locator('.context', { hasText: 'draft.md:3' }).waitFor({ timeout: RELATED_MS });
   });
 
   it('shows the status report', async () => {
