@@ -115,6 +115,7 @@ export interface StatusReport extends Partial<Status> {
 }
 
 export type InsertFormat = 'text' | 'quote' | 'link';
+export const INSERT_FORMATS: readonly InsertFormat[] = ['text', 'quote', 'link'];
 
 /** The argument of `recall.insert`: the server formats the item and places it at `position`, or in
  * place of a non-empty `range` (docs/protocol.md, Insert). */
@@ -132,7 +133,6 @@ export interface InsertResult {
   applied: boolean;
   edit?: { range: Range; newText: string };
 }
-export const INSERT_FORMATS: readonly InsertFormat[] = ['text', 'quote', 'link'];
 
 export type Ranking = 'hybrid' | 'semantic' | 'keyword';
 export const RANKINGS: readonly Ranking[] = ['hybrid', 'semantic', 'keyword'];

@@ -1,4 +1,5 @@
-"""How hits look in the editor: wire items, Markdown for hover and documentation, inserted text."""
+"""How hits look in the editor: wire items, Markdown for hover and documentation, inserted text and
+where it goes (the one home of Insert's formats: both clients ask ``recall.insert``)."""
 
 from __future__ import annotations
 
