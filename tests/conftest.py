@@ -10,6 +10,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 CORPORA = ROOT.parent / "shared" / "corpora"
+# The example tweet "A good error message…" inserted as a quote: the server's tests and both editors'
+# end-to-end suites compare what Insert puts in a document with this file.
+INSERTED_QUOTE = ROOT / "tests" / "fixtures" / "insert" / "error-message-quote.md"
 
 requires_corpora = pytest.mark.skipif(not CORPORA.is_dir(), reason=f"real corpora not found at {CORPORA}")
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from lsprotocol import types
+from lsprotocol import converters, types
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
 from recall_ls.core.batch_precision import cpu_bf16_flags
 from recall_ls.core.defaults import RELEVANCE_CLOSE
+from tests.conftest import INSERTED_QUOTE
 
 pytestmark = [pytest.mark.model, pytest.mark.asyncio(loop_scope="module")]
 
@@ -222,13 +223,49 @@ async def test_search_and_insert_commands(client: LanguageClient):
         types.ExecuteCommandParams(command="recall.search", arguments=["baking bread with a long fermentation"]))
     assert "Sourdough" in items[0]["text"]
     uri = await open_doc(client, "start\n")
-    result = await client.workspace_execute_command_async(types.ExecuteCommandParams(
-        command="recall.insert",
-        arguments=[{"uri": uri, "position": {"line": 1, "character": 0}, "id": items[0]["id"], "format": "quote"}],
-    ))
+    result = await insert(client, uri, {"line": 1, "character": 0}, items[0]["id"], "quote")
     assert result["applied"]
     edit = client.recorder.applied_edits[-1].edit.changes[uri][0]
-    assert edit.new_text.startswith("> Sourdough")
+    # On the empty line after "start": a blank line between them, the quote in place.
+    assert edit.new_text.startswith("\n> Sourdough") and edit.range.start == types.Position(1, 0)
+
+
+async def insert(client: LanguageClient, uri: str, position: dict, fragment_id: str, style: str, **more) -> dict:
+    spec = {"uri": uri, "position": position, "id": fragment_id, "format": style} | more
+    return await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="recall.insert", arguments=[spec]))
+
+
+async def test_insert_places_the_servers_text_in_the_clients_columns(client: LanguageClient):
+    quote = INSERTED_QUOTE.read_text(encoding="utf-8").rstrip("\n")  # what both editor suites insert
+    items = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="recall.search", arguments=["an error message should say what happened and what to do next"]))
+    tweet = next(i for i in items if i["text"].startswith("A good error message"))
+    line = "Café ☕ déjà vu, mid-line."
+    uri = await open_doc(client, f"{line}\nNext line\n")
+    end = types.Position(0, columns(client, line))
+
+    # A quote goes after the cursor's line (never into it), a blank line on each side.
+    result = await insert(client, uri, {"line": 0, "character": columns(client, "Café")}, tweet["id"], "quote")
+    edit = client.recorder.applied_edits[-1].edit.changes[uri][0]
+    assert (edit.range, edit.new_text) == (types.Range(end, end), f"\n\n{quote}\n")
+    assert result == {"applied": True, "edit": converters.get_converter().unstructure(edit)}
+
+    # Text at the cursor, in the client's units past an accent and an emoji, a space from the word after.
+    cursor = types.Position(0, columns(client, "Café ☕ "))
+    await insert(client, uri, {"line": 0, "character": cursor.character}, tweet["id"], "text")
+    edit = client.recorder.applied_edits[-1].edit.changes[uri][0]
+    assert (edit.range, edit.new_text) == (types.Range(cursor, cursor), f"{tweet['text']} ")
+
+    # A selection is replaced by the text as it is.
+    selection = {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": columns(client, "Café")}}
+    await insert(client, uri, {"line": 0, "character": 0}, tweet["id"], "link", range=selection)
+    edit = client.recorder.applied_edits[-1].edit.changes[uri][0]
+    assert edit.range == types.Range(types.Position(0, 0), types.Position(0, columns(client, "Café")))
+    assert edit.new_text == f"[A good error message says what happened, why, and what to d…]({tweet['url']})"
+    # A range that is not one is refused, by name.
+    with pytest.raises(JsonRpcException, match="recall.insert: range must be"):
+        await insert(client, uri, {"line": 0, "character": 0}, tweet["id"], "link", range={"start": 3})
 
 
 async def test_bad_requests_get_answers_not_crashes(client: LanguageClient):

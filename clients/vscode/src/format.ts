@@ -1,9 +1,10 @@
 /**
- * How Recall's data reads in the editor: item facts, what Insert puts in the document, the status
- * bar text and the status report. Pure: no `vscode` import.
+ * How Recall's data reads in the editor: item facts, where an item opens, the status bar text and the
+ * status report. Pure: no `vscode` import. What Insert puts in a document is the server's to say
+ * (`recall.insert`, docs/protocol.md), as in every editor.
  */
 
-import { InsertFormat, Item, Status, StatusReport, Tiers } from './protocol';
+import { Item, Status, StatusReport, Tiers } from './protocol';
 
 /** `2024-06-25 · tweet · ●●○ related` (the number only where the server sent no relevance). */
 export function facts(item: Pick<Item, 'date' | 'sourceLabel' | 'score' | 'relevance'>): string {
@@ -44,54 +45,6 @@ export function target(item: Pick<Item, 'url' | 'file' | 'line'>): Target {
     return { kind: 'file', file: item.file, line: Math.max(1, item.line ?? 1) };
   }
   return { kind: 'none' };
-}
-
-/** A link to an item, as the server writes it: its URL, else `file://…#L<line>`. */
-export function link(item: Pick<Item, 'url' | 'file' | 'line'>): string | null {
-  if (item.url) {
-    return item.url;
-  }
-  if (!item.file || item.file.includes('!/') || !item.file.startsWith('/')) {
-    return null;
-  }
-  const uri = 'file://' + item.file.split('/').map(encodeURIComponent).join('/');
-  return item.line ? `${uri}#L${item.line}` : uri;
-}
-
-/** What Insert puts in the document (the same three formats as the server's completion). */
-export function insertion(item: Item, format: InsertFormat): string {
-  const href = link(item);
-  if (format === 'link') {
-    const title = snippet(item.kind === 'note' && item.title ? item.title : item.text, 60);
-    return href ? `[${title.replace(/[[\]]/g, (c) => '\\' + c)}](${href})` : item.text;
-  }
-  if (format === 'quote') {
-    const body = item.text
-      .split(/\r?\n/)
-      .map((line) => (line.trim() ? '> ' + line : '>'))
-      .join('\n');
-    const attribution = [item.date, href ? `[source](${href})` : ''].filter((x) => x).join(' · ');
-    return attribution ? `${body}\n>\n> — ${attribution}` : body;
-  }
-  return item.text;
-}
-
-/** Where and what to insert, given the line at the cursor: a quote goes on its own paragraph after
- * the current line; text and links go at the cursor, with a space from a word before them. */
-export function placeInsertion(
-  lineText: string,
-  character: number,
-  text: string,
-  format: InsertFormat,
-): { line: 'same' | 'end'; text: string } {
-  if (format === 'quote') {
-    return lineText.trim() ? { line: 'end', text: '\n\n' + text + '\n' } : { line: 'same', text };
-  }
-  const before = lineText.slice(0, character);
-  const after = lineText.slice(character);
-  const lead = before && !/\s$/.test(before) ? ' ' : '';
-  const trail = after && !/^[\s.,;:!?)]/.test(after) ? ' ' : '';
-  return { line: 'same', text: lead + text + trail };
 }
 
 /** How much of the backlog has vectors, as a whole percentage (0 for an empty one). */

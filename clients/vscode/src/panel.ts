@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { debounce, Latest } from './debounce';
-import { insertion, placeInsertion, target } from './format';
+import { target } from './format';
 import { PanelAction, PanelState } from './panelView';
 import { Commands, InsertFormat, Item, Range as WireRange } from './protocol';
 import { RecallServer, SECTION, ServerState } from './server';
@@ -219,7 +219,7 @@ export class RelatedPanel implements vscode.WebviewViewProvider, vscode.Disposab
       void vscode.window.showInformationMessage('Recall: open a Markdown file to insert into.');
       return;
     }
-    await insertAtCursor(editor, item, format);
+    await insertAtCursor(this.server, editor, item, format);
   }
 
   private async hide(item: Item): Promise<void> {
@@ -274,22 +274,21 @@ export async function openItem(item: Item): Promise<void> {
   }
 }
 
-/** Inserts an item at an editor's cursor in a format, and gives the editor the focus back. */
-export async function insertAtCursor(editor: vscode.TextEditor, item: Item, format: InsertFormat): Promise<boolean> {
+/** Inserts an item at an editor's cursor (in place of its selection) as the server formats and places
+ * it (`recall.insert`), puts the cursor after it, and gives the editor the focus back. */
+export async function insertAtCursor(server: RecallServer, editor: vscode.TextEditor, item: Item, format: InsertFormat): Promise<boolean> {
   const visible = vscode.window.visibleTextEditors.includes(editor)
     ? editor
     : await vscode.window.showTextDocument(editor.document, { preserveFocus: false });
-  const text = insertion(item, format);
-  const selection = visible.selection;
-  const applied = await visible.edit((edit) => {
-    if (!selection.isEmpty) {
-      edit.replace(selection, text); // a selection is replaced as it is
-      return;
-    }
-    const line = visible.document.lineAt(selection.active.line);
-    const placed = placeInsertion(line.text, selection.active.character, text, format);
-    edit.insert(placed.line === 'end' ? line.range.end : selection.active, placed.text);
-  });
-  await vscode.window.showTextDocument(visible.document, visible.viewColumn);
-  return applied;
+  let end: vscode.Position | undefined;
+  try {
+    end = await server.insert(visible.document, visible.selection, item.id, format);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Recall could not insert it: ${error instanceof Error ? error.message : error}`);
+  }
+  const shown = await vscode.window.showTextDocument(visible.document, visible.viewColumn);
+  if (end) {
+    shown.selection = new vscode.Selection(end, end);
+  }
+  return end !== undefined;
 }

@@ -117,3 +117,19 @@ export interface StatusReport extends Partial<Status> {
 export type InsertFormat = 'text' | 'quote' | 'link';
 export const INSERT_FORMATS: readonly InsertFormat[] = ['text', 'quote', 'link'];
 
+/** The argument of `recall.insert`: the server formats the item and places it at `position`, or in
+ * place of a non-empty `range` (docs/protocol.md, Insert). */
+export interface InsertSpec {
+  uri: string;
+  position: Position;
+  id: string;
+  format?: InsertFormat;
+  range?: Range;
+}
+
+/** The result of `recall.insert`: whether the client applied the edit the server sent, and that edit
+ * (absent from servers before it). */
+export interface InsertResult {
+  applied: boolean;
+  edit?: { range: Range; newText: string };
+}

@@ -86,7 +86,7 @@ export async function searchPastWriting(server: RecallServer): Promise<void> {
     const format = (e.button as InsertButton).format;
     pick.hide();
     if (editor && !editor.document.isClosed) {
-      void insertAtCursor(editor, e.item.item, format);
+      void insertAtCursor(server, editor, e.item.item, format);
     } else {
       void vscode.window.showInformationMessage('Recall: open a document to insert into.');
     }

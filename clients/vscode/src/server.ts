@@ -19,7 +19,7 @@ import {
   State,
   TextDocumentPositionParams,
 } from 'vscode-languageclient/node';
-import { Commands, Related, RELATED, RelatedResult, Status, STATUS } from './protocol';
+import { Commands, InsertFormat, InsertResult, InsertSpec, Related, RELATED, RelatedResult, Status, STATUS } from './protocol';
 import {
   CLIENT_KEYS,
   findExecutable,
@@ -122,6 +122,26 @@ export class RecallServer implements vscode.Disposable {
     const client = this.runningClient();
     const params = client.code2ProtocolConverter.asTextDocumentPositionParams(document, position);
     return client.sendRequest(relatedRequest, params, token);
+  }
+
+  /** Inserts an item into a document through `recall.insert`: the server formats it, places it at the
+   * cursor or in place of the selection, and sends the edit. Where the inserted text ends, or
+   * undefined when the edit was not applied. */
+  async insert(document: vscode.TextDocument, selection: vscode.Selection, id: string, format: InsertFormat): Promise<vscode.Position | undefined> {
+    const client = this.runningClient();
+    const c2p = client.code2ProtocolConverter;
+    const spec: InsertSpec = { uri: c2p.asUri(document.uri), position: c2p.asPosition(selection.active), id, format };
+    if (!selection.isEmpty) {
+      spec.range = c2p.asRange(selection);
+    }
+    const result = await this.command<InsertResult>(Commands.insert, spec);
+    if (!result.applied || !result.edit) {
+      return undefined;
+    }
+    const start = client.protocol2CodeConverter.asPosition(result.edit.range.start);
+    const lines = result.edit.newText.split('\n');
+    const last = lines[lines.length - 1];
+    return lines.length === 1 ? start.translate(0, last.length) : new vscode.Position(start.line + lines.length - 1, last.length);
   }
 
   /** The settings the server gets, for a scope (a resource URI or none): the user's values. */

@@ -1,8 +1,11 @@
-"""How hits look in the editor: wire items, Markdown for hover and documentation, inserted text."""
+"""How hits look in the editor: wire items, Markdown for hover and documentation, inserted text and
+where it goes (the one home of Insert's formats: both clients ask ``recall.insert``)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -120,16 +123,63 @@ def hover_markdown(hits: list[Hit]) -> str:
 
 
 def insertion(fragment: Fragment, style: str) -> str:
-    """The text ``recall.insert`` and completion put in the document, per ``insertFormat``."""
+    """The text ``recall.insert`` and completion put in the document, per ``insertFormat``: ``text``
+    (the fragment as written), ``quote`` (a block quote, then its date and a source link) or ``link``.
+    No line ends in spaces (invisible, flagged or stripped by editors) and no blank line opens or ends it."""
+    lines = _trimmed_lines(fragment.text)
     link = link_of(fragment)
-    if style == "link":
+    if style == "link" and link:
         title = snippet(fragment.title or fragment.text, 60) if fragment.kind == "note" else snippet(fragment.text, 60)
-        return f"[{_escape_brackets(title)}]({link})" if link else fragment.text
+        return f"[{_escape_brackets(title)}]({link})"
     if style == "quote":
-        body = "\n".join("> " + line if line.strip() else ">" for line in fragment.text.splitlines())
+        body = "\n".join("> " + line if line else ">" for line in lines)
         attribution = " · ".join(x for x in (date_of(fragment), f"[source]({link})" if link else "") if x)
         return f"{body}\n>\n> — {attribution}" if attribution else body
-    return fragment.text
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where inserted text goes on a line (``start``..``end``, characters of the line, replaced) and the
+    text with the separators it needs."""
+
+    start: int
+    end: int
+    text: str
+
+
+def placement(text: str, style: str, lines: Sequence[str], row: int, character: int) -> Placement:
+    """Where ``insertion`` text goes for a cursor at ``character`` of ``lines[row]`` (line endings are
+    ignored). A quote is a paragraph of its own, with one blank line above and below it: after the
+    cursor's line, or on a blank line in place of its spaces (four of them before ``>`` make a code
+    block). Text and links go at the cursor, a space from a word on either side."""
+    line, above, below = (_line(lines, i) for i in (row, row - 1, row + 1))
+    if style == "quote":
+        if not line.strip():
+            lead = "\n" if above.strip() else ""
+            return Placement(0, len(line), lead + text + ("\n" if below.strip() else ""))
+        # A line of text below needs a blank line; so does a last line without a line break (the file
+        # then ends with one); a blank line below is already there.
+        trail = "\n" if below.strip() or not lines[row].endswith(("\n", "\r")) else ""
+        return Placement(len(line), len(line), "\n\n" + text + trail)
+    before, after = line[:character], line[character:]
+    lead = " " if before and not before[-1].isspace() else ""
+    trail = " " if after and not after[0].isspace() and after[0] not in ".,;:!?)" else ""
+    return Placement(character, character, lead + text + trail)
+
+
+def _line(lines: Sequence[str], row: int) -> str:
+    return lines[row].rstrip("\r\n") if 0 <= row < len(lines) else ""
+
+
+def _trimmed_lines(text: str) -> list[str]:
+    """The text's lines without trailing spaces, and without blank lines at either end."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    return lines
 
 
 def _escape(text: str) -> str:

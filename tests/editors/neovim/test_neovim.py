@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, INSERTED_QUOTE, ROOT
 
 HERE = Path(__file__).resolve().parent
 INIT = HERE / "init.lua"
@@ -75,6 +75,7 @@ def sandbox(tmp_path: Path) -> dict[str, str]:
         "RECALL_TEST_WORKSPACE": str(workspace),
         "RECALL_TEST_INDEX": str(tmp_path / "index"),
         "RECALL_TEST_TIMEOUT": str(WAIT_MS),
+        "RECALL_TEST_QUOTE": str(INSERTED_QUOTE),  # what inserting the error-message tweet as a quote gives
     }
     return env
 

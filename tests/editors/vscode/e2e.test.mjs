@@ -43,6 +43,8 @@ const TWEET = 'same idea three times';
 const SECOND = 'Error messages should say what went wrong and how to fix it.';
 const SEARCH = 'When something breaks, the message should tell me what went wrong and how I can fix it.';
 const SEARCH_HIT = 'A good error message';
+// That tweet as a quote, exactly as the server's recall.insert writes it (its tests and Neovim's check the same file).
+const QUOTE = fs.readFileSync(path.join(REPO, 'tests/fixtures/insert/error-message-quote.md'), 'utf8').replace(/\n$/, '');
 
 let run; // temporary folders
 let codeServer; // the code-server child (its own process group)
@@ -108,6 +110,10 @@ async function runCommand(title) {
 async function focusEditorAtEnd() {
   await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
   await page.keyboard.press('Control+End');
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Saves the editor and waits until draft.md on disk matches (what the lines on screen show is wrapped). */
@@ -363,7 +369,9 @@ describe('Recall in VS Code (code-server)', { timeout: 600_000 }, () => {
     await row.first().waitFor({ timeout: RELATED_MS });
     await panel().locator('.context', { hasText: 'draft.md:5' }).waitFor();
     await row.first().locator('button[data-format="quote"]').click();
-    await savedDraft(/fix it\.\n\n> A good error message says what happened, why, and what to do next\. Most say none of the three\.\n>\n> — \d{4}-\d\d-\d\d · \[source\]\(https:\/\/x\.com\/sample_writer\/status\/\d+\)\n/);
+    // The server's text, its own paragraph after the line, the file ending with a line break; the cursor after it.
+    await savedDraft(new RegExp(escapeRegExp(`${SECOND}\n\n${QUOTE}\n`) + '$'));
+    await page.locator('.statusbar-item', { hasText: /Ln 10, Col 1\b/ }).first().waitFor({ timeout: UI_MS });
     await shot('05-panel-quote-inserted');
   });
 
@@ -443,7 +451,8 @@ describe('Recall in VS Code (code-server)', { timeout: 600_000 }, () => {
     assert.equal(log.match(/\] Starting /g).length, 1, 'the server was restarted');
   });
 
-  it('searches past writing from the QuickPick', async () => {
+  it('searches past writing from the QuickPick and inserts a result as a link', async () => {
+    await focusEditorAtEnd(); // the empty last line, after the quote
     await runCommand('Recall: Search Past Writing');
     const input = page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible' });
@@ -451,7 +460,14 @@ describe('Recall in VS Code (code-server)', { timeout: 600_000 }, () => {
     const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: SEARCH_HIT });
     await row.first().waitFor({ timeout: RELATED_MS });
     await shot('09-search');
-    await page.keyboard.press('Escape');
+    await row.first().hover(); // an item's buttons show on hover
+    await row.first().locator('.action-label.codicon-link').click();
+    const url = QUOTE.match(/\[source\]\((.+)\)$/)[1];
+    const link = `[A good error message says what happened, why, and what to d…](${url})`;
+    await savedDraft(new RegExp(escapeRegExp(`${QUOTE}\n${link}`) + '$'));
+    // Back to the first paragraph, where the tests after this one find the cursor.
+    await page.locator('.editor-instance .monaco-editor .view-line', { hasText: 'old journals' }).first().click();
+    await panel().locator('.context', { hasText: 'draft.md:3' }).waitFor({ timeout: RELATED_MS });
   });
 
   it('shows the status report', async () => {

@@ -2,14 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   facts,
-  insertion,
   exitedReason,
-  link,
   marks,
   meaningPercent,
   missingServerReason,
   notRunningReport,
-  placeInsertion,
   similarity,
   snippet,
   startFailureMessage,
@@ -43,40 +40,6 @@ test('target: the URL of a tweet, a note at its line, nothing for a zip member',
   assert.deepEqual(target(note), { kind: 'file', file: note.file, line: 12 });
   assert.deepEqual(target({ ...note, line: null }), { kind: 'file', file: note.file, line: 1 });
   assert.deepEqual(target({ ...note, file: '/a/archive.zip!/notes/a.md' }), { kind: 'none' });
-});
-
-test('link: the URL, else a file URI with the line, as the server writes it', () => {
-  assert.equal(link(tweet), tweet.url);
-  assert.equal(link(note), 'file:///home/ada/notes/writing%20habits.md#L12');
-  assert.equal(link({ ...note, file: 'relative.md' }), null);
-});
-
-test('insertion: text, quote and link formats', () => {
-  assert.equal(insertion(tweet, 'text'), tweet.text);
-  assert.equal(
-    insertion(tweet, 'quote'),
-    `> ${tweet.text}\n>\n> — 2024-06-25 · [source](${tweet.url})`,
-  );
-  assert.equal(
-    insertion(note, 'quote'),
-    '> Error messages [should] say what went wrong\n> and how to fix it.\n>\n> — 2023-01-02 · [source](file:///home/ada/notes/writing%20habits.md#L12)',
-  );
-  assert.equal(insertion(tweet, 'link'), `[Reading old notebooks is humbling: I had the same idea thre…](${tweet.url})`);
-  assert.equal(insertion(note, 'link'), '[Good errors](file:///home/ada/notes/writing%20habits.md#L12)');
-  assert.equal(insertion({ ...note, title: null }, 'link').startsWith('[Error messages \\[should\\] say'), true);
-  const nowhere = { ...note, file: '/a.zip!/b.md' };
-  assert.equal(insertion(nowhere, 'link'), nowhere.text);
-  assert.equal(insertion({ ...nowhere, date: '' }, 'quote'), '> Error messages [should] say what went wrong\n> and how to fix it.');
-});
-
-test('placeInsertion: spaces around inline text, quotes on their own paragraph', () => {
-  assert.deepEqual(placeInsertion('I wrote', 7, 'X', 'text'), { line: 'same', text: ' X' });
-  assert.deepEqual(placeInsertion('I wrote ', 8, 'X', 'text'), { line: 'same', text: 'X' });
-  assert.deepEqual(placeInsertion('ab', 1, 'X', 'link'), { line: 'same', text: ' X ' });
-  assert.deepEqual(placeInsertion('a.', 1, 'X', 'text'), { line: 'same', text: ' X' });
-  assert.deepEqual(placeInsertion('', 0, 'X', 'text'), { line: 'same', text: 'X' });
-  assert.deepEqual(placeInsertion('Some text', 4, '> q', 'quote'), { line: 'end', text: '\n\n> q\n' });
-  assert.deepEqual(placeInsertion('   ', 0, '> q', 'quote'), { line: 'same', text: '> q' });
 });
 
 test('status bar: count when ready, percent while indexing, model loading, stopped', () => {

@@ -48,23 +48,24 @@ def register(server: RecallServer) -> None:
 
     @server.command("recall.insert")
     async def insert(ls: RecallServer, *args: Any) -> dict:
-        spec = _argument(args, "recall.insert", "{uri, position, id, format?}", dict)
+        spec = _argument(args, "recall.insert", "{uri, position, id, format?, range?}", dict)
         uri, fragment_id = spec.get("uri"), spec.get("id")
-        try:
-            position = ls.converter.structure(spec.get("position"), types.Position)
-        except Exception as exc:
-            raise JsonRpcInvalidParams(f"recall.insert: position must be {{line, character}}: {exc}") from exc
+        position = _structured(ls, spec, "position", types.Position, "{line, character}")
+        selection = _structured(ls, spec, "range", types.Range, "{start, end}") if spec.get("range") else None
         session = ls.live.session
         stored = session.store.fragment_by_id(fragment_id) if session and isinstance(fragment_id, str) else None
         if not isinstance(uri, str) or stored is None:
             raise JsonRpcInvalidParams(f"recall.insert: unknown fragment {fragment_id!r} or missing uri")
         style = spec.get("format") if spec.get("format") in ("text", "quote", "link") else ls.options.insert_format
-        text = _separated(ls, uri, position, render.insertion(stored.fragment, style), block=style == "quote")
-        edit = types.TextEdit(range=types.Range(position, position), new_text=text)
+        text = render.insertion(stored.fragment, style)
+        if selection is not None and selection.start != selection.end:
+            edit = types.TextEdit(range=selection, new_text=text)  # a selection is replaced as it is
+        else:
+            edit = _placed(ls, uri, position, text, style)
         result = await ls.workspace_apply_edit_async(
             types.ApplyWorkspaceEditParams(edit=types.WorkspaceEdit(changes={uri: [edit]}))
         )
-        return {"applied": bool(result and result.applied)}
+        return {"applied": bool(result and result.applied), "edit": ls.converter.unstructure(edit)}
 
     @server.command(SHOW_RELATED)
     def show_related(ls: RecallServer, *args: Any) -> dict:
@@ -74,14 +75,27 @@ def register(server: RecallServer) -> None:
         return payload
 
 
-def _separated(ls: RecallServer, uri: str, position: types.Position, text: str, block: bool) -> str:
-    """Keep inserted text off the word before it: a space, or a blank line before a block quote."""
-    before = ls.text_before(uri, position)
-    if not before.strip():
-        return text
-    if block:
-        return "\n\n" + text + "\n"
-    return text if before[-1].isspace() else " " + text
+def _placed(ls: RecallServer, uri: str, position: types.Position, text: str, style: str) -> types.TextEdit:
+    """The edit that puts ``text`` where ``render.placement`` says for a cursor at ``position`` (at the
+    cursor, as it is, in a document the server was never sent)."""
+    document = ls.document(uri)
+    if document is None:
+        return types.TextEdit(range=types.Range(position, position), new_text=text)
+    lines, codec, row = document.lines, document.position_codec, position.line
+    inside = row < len(lines)  # a row past the end: the empty line after a final line break
+    line = lines[row] if inside else ""
+    character = codec.position_from_client_units(lines, position).character if inside else 0
+    place = render.placement(text, style, lines, row, character)
+    start, end = (types.Position(row, codec.client_num_units(line[:column])) for column in (place.start, place.end))
+    return types.TextEdit(range=types.Range(start, end), new_text=place.text)
+
+
+def _structured(ls: RecallServer, spec: dict, key: str, kind: type, shape: str) -> Any:
+    """``spec[key]`` as an lsprotocol ``kind``, or an ``InvalidParams`` error saying what is wrong."""
+    try:
+        return ls.converter.structure(spec.get(key), kind)
+    except Exception as exc:
+        raise JsonRpcInvalidParams(f"recall.insert: {key} must be {shape}: {describe(exc)}") from exc
 
 
 def _search_k(args: tuple) -> int | None:

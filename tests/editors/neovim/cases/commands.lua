@@ -127,6 +127,29 @@ return function(t)
     return indexing and states[#states] == 'ready'
   end)
 
+  -- The same item reads the same as in VS Code: the example tweet on error messages, inserted as a quote
+  -- through the server (`recall.insert`), is exactly tests/fixtures/insert/error-message-quote.md, a
+  -- paragraph of its own after the cursor's line.
+  local found_quote = vim.lsp.buf_request_sync(buf, 'workspace/executeCommand', {
+    command = 'recall.search',
+    arguments = { 'an error message should say what happened and what to do next' },
+  }, 10000)
+  local error_tweet
+  for _, reply in pairs(found_quote or {}) do
+    error_tweet = error_tweet
+      or vim.iter(reply.result or {}):find(function(item)
+        return item.text:find('^A good error message') ~= nil
+      end)
+  end
+  t.expect(error_tweet, 'no "A good error message" tweet in the search results')
+  vim.api.nvim_win_set_cursor(0, { 1, 3 })
+  local expected = vim.list_extend({ '' }, vim.fn.readfile(os.getenv('RECALL_TEST_QUOTE')))
+  table.insert(expected, '')
+  require('recall.items').insert(error_tweet, { format = 'quote' })
+  t.wait('the quote inserted after the first line', function()
+    return vim.deep_equal(vim.api.nvim_buf_get_lines(buf, 1, 1 + #expected, false), expected)
+  end)
+
   -- An unknown subcommand says what exists.
   vim.cmd('Recall nope')
   t.expect(
