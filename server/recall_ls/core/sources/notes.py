@@ -350,12 +350,13 @@ class _Parsed(NamedTuple):
     body_tags: list[str]
 
 
-def _parse_blocks(text: str, markdown: bool = True) -> _Parsed:
-    """The blocks of a note, the text of its first level-1 heading and the tags of its body."""
+def _parse_blocks(text: str, markdown: bool = True, split: NoteSplit | None = None) -> _Parsed:
+    """The blocks of a note, the text of its first level-1 heading and the tags of its body;
+    ``split``, when given, is this Markdown text's split already made (``resplit``)."""
     if not markdown:
         lines, _ = _body_lines(text)
         return _Parsed(_plain_blocks(lines), None, [])
-    split = resplit(text)
+    split = split or resplit(text)
     tags: list[str] = []
     for stretch in split.stretches:
         tags += [tag for tag in stretch.tags if tag not in tags]
@@ -806,6 +807,7 @@ def fragments_from_text(
     *,
     mtime: str | None = None,
     markdown: bool | None = None,
+    split: NoteSplit | None = None,
 ) -> tuple[list[Fragment], list[str]]:
     """The fragments of one note and the warnings met (a front matter that is not strict YAML).
 
@@ -813,11 +815,12 @@ def fragments_from_text(
     ``relative_path`` the note's path under it (POSIX): ids are ``note:<relative_path>#<digest>``.
     ``mtime`` (ISO-8601), when the note was read from disk, goes to ``meta["mtime"]`` so the store
     can date notes whose front matter holds no date. ``markdown`` defaults to what the suffix of
-    ``relative_path`` says.
+    ``relative_path`` says. ``split``: the text's ``resplit`` already made (an open document's, by
+    the keystroke path), used instead of splitting it again.
     """
     problems: list[str] = []
     front, _ = parse_front_matter(text, problems)
-    blocks, first_h1, body_tags = _parse_blocks(text, is_markdown(relative_path) if markdown is None else markdown)
+    blocks, first_h1, body_tags = _parse_blocks(text, is_markdown(relative_path) if markdown is None else markdown, split)
     title = _title(front, first_h1, relative_path)
     created_at = iso_date(_get(front, "date", "created", "created_at", "updated", "modified"))
     tags = front_matter_tags(front)
