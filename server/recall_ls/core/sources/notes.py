@@ -820,7 +820,8 @@ def fragments_from_text(
     """
     problems: list[str] = []
     front, _ = parse_front_matter(text, problems)
-    blocks, first_h1, body_tags = _parse_blocks(text, is_markdown(relative_path) if markdown is None else markdown, split)
+    markdown = is_markdown(relative_path) if markdown is None else markdown
+    blocks, first_h1, body_tags = _parse_blocks(text, markdown, split)
     title = _title(front, first_h1, relative_path)
     created_at = iso_date(_get(front, "date", "created", "created_at", "updated", "modified"))
     tags = front_matter_tags(front)
