@@ -164,25 +164,27 @@ async def test_code_lens_counts_related_writing(client: LanguageClient):
 
 
 async def applied(client: LanguageClient, event: Awaitable):
-    """Send a document event (awaited here) and wait until the server pushed the status that says it
-    is indexed. A refresh it caused comes before that status; a request round trip after it brings
-    any other the server had queued by then."""
+    """Send a document event (awaited here), wait until the server pushed the status that says it is
+    indexed, and return the event's result and how many code lens refreshes came meanwhile. A refresh
+    comes before the status pushed for the same change; a request round trip at the end brings any
+    other the server had queued by then."""
     recorder = client.recorder
     await settled(client)
-    revision, seen = (await status(client))["revision"], len(recorder.status)
+    revision = (await status(client))["revision"]
+    # What earlier tests changed is in, its refreshes too: they came before its pushed status.
+    await recorder.wait_for(recorder.status, lambda s: s["revision"] >= revision)
+    seen, before = len(recorder.status), len(recorder.lens_refreshes)
     result = await event
     await recorder.wait_for(recorder.status, lambda s: s["pending"] == 0 and s["revision"] > revision, start=seen)
     await status(client)
-    return result
+    return result, len(recorder.lens_refreshes) - before
 
 
 async def test_an_open_and_a_settled_edit_each_ask_for_one_code_lens_refresh(client: LanguageClient):
     lens_capability = client.capabilities.workspace.code_lens
     expected = 1 if lens_capability and lens_capability.refresh_support else 0  # none unless the client asked
-    refreshes = client.recorder.lens_refreshes
-    before = len(refreshes)
-    uri = await applied(client, open_doc(client, "# Walks\n\nA slow walk along the canal at dusk.\n"))
-    assert len(refreshes) - before == expected
+    uri, refreshes = await applied(client, open_doc(client, "# Walks\n\nA slow walk along the canal at dusk.\n"))
+    assert refreshes == expected
 
     async def edit():
         client.text_document_did_change(types.DidChangeTextDocumentParams(
@@ -191,9 +193,8 @@ async def test_an_open_and_a_settled_edit_each_ask_for_one_code_lens_refresh(cli
                 range=types.Range(types.Position(2, 0), types.Position(2, 0)), text="Herons fished by the lock. ")],
         ))
 
-    before = len(refreshes)
-    await applied(client, edit())
-    assert len(refreshes) - before == expected  # once the writer applied it, not also when it settled
+    _, refreshes = await applied(client, edit())
+    assert refreshes == expected  # once the writer applied it, not also when it settled
 
 
 async def test_workspace_symbol_finds_a_paraphrase(client: LanguageClient):
