@@ -30,7 +30,8 @@ class Recorder:
         self.status: list[dict] = []
         self.related: list[dict] = []
         self.applied_edits: list[types.ApplyWorkspaceEditParams] = []
-        self.lens_refreshes = 0
+        # One entry per ``workspace/codeLens/refresh``: how many statuses had come before it.
+        self.lens_refreshes: list[int] = []
         self._changed = asyncio.Condition()
 
     async def record(self, bucket: list, value) -> None:
@@ -76,8 +77,10 @@ def attach_recorder(client: LanguageClient) -> Recorder:
         return types.ApplyWorkspaceEditResult(applied=True)
 
     @client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
-    def on_lens_refresh(params):
-        recorder.lens_refreshes += 1
+    async def on_lens_refresh(params):
+        # Recorded like the statuses (in arrival order, async handlers run first come first served),
+        # so its place among them says which change it followed.
+        await recorder.record(recorder.lens_refreshes, len(recorder.status))
 
     client.recorder = recorder
     return recorder

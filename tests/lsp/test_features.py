@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Awaitable
 
 import pytest
 from lsprotocol import converters, types
@@ -12,6 +13,7 @@ from pytest_lsp import LanguageClient
 from recall_ls.core.batch_precision import cpu_bf16_flags
 from recall_ls.core.defaults import RELEVANCE_CLOSE
 from tests.conftest import INSERTED_QUOTE
+from tests.lsp.conftest import status
 
 pytestmark = [pytest.mark.model, pytest.mark.asyncio(loop_scope="module")]
 
@@ -160,6 +162,40 @@ async def test_code_lens_counts_related_writing(client: LanguageClient):
     assert count >= 1 and resolved.command.command == "recall.showRelated"
     items = resolved.command.arguments[0]["items"]
     assert len(items) == count and any("Sourdough" in i["text"] for i in items)
+
+
+async def applied(client: LanguageClient, event: Awaitable):
+    """Send a document event (awaited here), wait until the server pushed the status that says it is
+    indexed, and return the event's result and how many code lens refreshes came meanwhile. A refresh
+    comes before the status pushed for the same change; a request round trip at the end brings any
+    other the server had queued by then."""
+    recorder = client.recorder
+    await settled(client)
+    revision = (await status(client))["revision"]
+    # What earlier tests changed is in, its refreshes too: they came before its pushed status.
+    await recorder.wait_for(recorder.status, lambda s: s["revision"] >= revision)
+    seen, before = len(recorder.status), len(recorder.lens_refreshes)
+    result = await event
+    await recorder.wait_for(recorder.status, lambda s: s["pending"] == 0 and s["revision"] > revision, start=seen)
+    await status(client)
+    return result, len(recorder.lens_refreshes) - before
+
+
+async def test_an_open_and_a_settled_edit_each_ask_for_one_code_lens_refresh(client: LanguageClient):
+    lens_capability = client.capabilities.workspace.code_lens
+    expected = 1 if lens_capability and lens_capability.refresh_support else 0  # none unless the client asked
+    uri, refreshes = await applied(client, open_doc(client, "# Walks\n\nA slow walk along the canal at dusk.\n"))
+    assert refreshes == expected
+
+    async def edit():
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangePartial(
+                range=types.Range(types.Position(2, 0), types.Position(2, 0)), text="Herons fished by the lock. ")],
+        ))
+
+    _, refreshes = await applied(client, edit())
+    assert refreshes == expected  # once the writer applied it, not also when it settled
 
 
 async def test_workspace_symbol_finds_a_paraphrase(client: LanguageClient):

@@ -42,10 +42,14 @@ class Progress:
     done: int
     total: int
     message: str = ""
+    # The share of its task's 0-100 scale this step covers: a task of several steps shows one bar.
+    span: tuple[int, int] = (0, 100)
+    least: int = 0  # what the bar already showed: a step that starts lower does not move it back
 
     @property
     def percent(self) -> int:
-        return int(100 * self.done / self.total) if self.total else 100
+        low, high = self.span
+        return max(self.least, low + (high - low) * self.done // self.total if self.total else high)
 
 
 ProgressCallback = Callable[[Progress], None]

@@ -22,8 +22,9 @@ import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -39,12 +40,18 @@ from recall_ls.core.sources.notes import fragments_from_text, read_file
 from recall_ls.core.store import StoreError, now_iso
 from recall_ls.core.watch import Change, SourceWatcher
 
+if TYPE_CHECKING:
+    from recall_ls.core.markdown.splitter import NoteSplit
+
 log = logging.getLogger(__name__)
 
 # Small chunks while serving: an edit waits at most one chunk (~0.5 s on 2 cores) behind the backlog.
 LIVE_EMBED_CHUNK = 48
 # File changes are applied this many at a time, so an edit never waits behind a storm.
 FILE_SLICE = 200
+# One 0-100 scale for a whole indexing, each step its share of it, so the bar (``$/progress``, the
+# status percent) never runs backwards from reading to embedding: reading is quick next to embedding.
+PROGRESS_SPANS = {"reading": (0, 20), "embedding": (20, 95), "building": (95, 100)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +91,7 @@ class _Document:
     path: str
     text: str
     closed: bool = False
+    split: NoteSplit | None = None  # the text's Markdown split, made by the keystroke path
 
 
 def _note_files_under(folder: Path, root: Path, options: ImportOptions) -> list[Path]:
@@ -154,9 +162,11 @@ class LiveIndex:
         """Stop embedding the backlog (until the next reindex); open documents stay live."""
         self._cancel.set()
 
-    def update_document(self, uri: str, path: str, text: str) -> None:
+    def update_document(self, uri: str, path: str, text: str, split: NoteSplit | None = None) -> None:
+        """The text of an open document is corpus. ``split``: this text's ``resplit``, when the
+        caller made it already (the keystroke path does, incrementally): the writer reuses it."""
         with self._wake:
-            self._documents[uri] = _Document(path, text)
+            self._documents[uri] = _Document(path, text, split=split)
             self._documents.move_to_end(uri)
             self._open_paths.add(path)
             self._wake.notify()
@@ -576,7 +586,9 @@ class LiveIndex:
                 continue
             source, relative = self._place(settings, document.path)
             # Unsaved text is dated now: it is the newest writing there is.
-            fragments, _problems = fragments_from_text(document.text, document.path, source, relative, mtime=now_iso())
+            fragments, _problems = fragments_from_text(
+                document.text, document.path, source, relative, mtime=now_iso(), split=document.split
+            )
             session.indexer.apply(source, fragments, only_paths=[document.path])
             changed += fragments
         if changed and self.meaning_ready:
@@ -629,6 +641,9 @@ class LiveIndex:
         self._emit(LiveEvent("state", state))
 
     def _set_progress(self, progress: Progress | None) -> None:
+        if progress is not None:  # placed on the one scale, never below what was shown
+            shown = self.progress.percent if self.progress is not None else 0
+            progress = replace(progress, span=PROGRESS_SPANS[progress.stage], least=shown)
         self.progress = progress
         self._emit(LiveEvent("progress", progress=progress))
 

@@ -2,7 +2,9 @@
 
 Every keystroke-path feature (live list, hover, completion, inline completion, code lens) starts
 here, so the split happens once per version however many features ask. A new version of a Markdown
-document is split from the last one: only the stretches around the edit are read again.
+document is split from the last one: only the stretches around the edit are read again. The live
+index reuses that split (``split``) when a settled edit makes the document's fragments: one split
+per version serves both.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from lsprotocol import types
 
@@ -40,29 +42,42 @@ class Paragraph:
         return len(self.text.split())
 
 
+class _Split(NamedTuple):
+    blocks: list[Block]  # the indexed ones: what features show
+    note: NoteSplit | None  # the whole split of a Markdown document, for the next version's and the index's
+
+
 class Paragraphs:
     """Splits documents on demand and remembers the last few splits by (uri, version)."""
 
     def __init__(self) -> None:
-        self._cache: OrderedDict[tuple[str, int | None], list[Block]] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, int | None], _Split] = OrderedDict()
         self._latest: dict[str, NoteSplit] = {}  # per Markdown document, its last split
 
     def blocks(self, uri: str, path: str, version: int | None, text: str) -> list[Block]:
+        return self._split(uri, path, version, text).blocks
+
+    def split(self, uri: str, path: str, version: int | None, text: str) -> NoteSplit | None:
+        """The Markdown split of this version (made now if no feature asked for it yet), for the
+        live index to build the document's fragments from; None for a plain-text document."""
+        return self._split(uri, path, version, text).note
+
+    def _split(self, uri: str, path: str, version: int | None, text: str) -> _Split:
         from recall_ls.core.markdown.splitter import resplit, split_blocks
         from recall_ls.core.sources.files import is_markdown
 
         key = (uri, version)
-        blocks = self._cache.get(key) if version is not None else None
-        if blocks is None:
+        found = self._cache.get(key) if version is not None else None
+        if found is None:
             if is_markdown(path):
-                split = self._latest[uri] = resplit(text, self._latest.get(uri))
-                blocks = [b for b in split.blocks if b.indexed]
+                note = self._latest[uri] = resplit(text, self._latest.get(uri))
+                found = _Split([b for b in note.blocks if b.indexed], note)
             else:
-                blocks = [b for b in split_blocks(text, markdown=False) if b.indexed]
-            self._cache[key] = blocks
+                found = _Split([b for b in split_blocks(text, markdown=False) if b.indexed], None)
+            self._cache[key] = found
             while len(self._cache) > _CACHE_SIZE:
                 self._cache.popitem(last=False)
-        return blocks
+        return found
 
     def at(
         self, uri: str, path: str, version: int | None, lines: list[str], line: int, columns: ColumnCounter

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from recall_ls.core.paths import default_index_dir
 from recall_ls.lsp.config import DEFAULTS, Layered, Options
 from recall_ls.lsp.paragraphs import Paragraph, Paragraphs
 from recall_ls.lsp.protocol import RecallProtocol
+from recall_ls.lsp.throttle import Throttle
 
 if TYPE_CHECKING:  # the core (numpy, the index) loads after the initialize reply
     from recall_ls.core.engine import Exclusions, Hit
@@ -36,6 +38,9 @@ log = logging.getLogger("recall_ls")
 RELATED_METHOD = "recall/related"
 _tokens = itertools.count(1)
 STATUS_METHOD = "recall/status"
+# While indexing, code lenses are refreshed at most this often, and once when it ends: every backlog
+# chunk changes the corpus (about once a second). ``$RECALL_LENS_REFRESH_S`` sets it for tests.
+LENS_REFRESH_S = float(os.environ.get("RECALL_LENS_REFRESH_S", "5"))
 
 
 def plain_custom_params_converter():
@@ -72,6 +77,12 @@ class RecallServer(LanguageServer):
         self._progress_token: str | None = None
         self._progress_begun: asyncio.Future | None = None
         self._refresh_pending = False
+        self.lens_refresh = Throttle(
+            lambda: self.workspace_code_lens_refresh(None),
+            busy=lambda: self._live is not None and self._live.progress is not None,
+            interval=LENS_REFRESH_S,
+            call_later=lambda delay, then: self.loop.call_later(delay, then),
+        )
         self._heap_settled_for: object | None = None
 
     @property
@@ -208,7 +219,8 @@ class RecallServer(LanguageServer):
         self.send_notification(types.WINDOW_SHOW_MESSAGE, types.ShowMessageParams(type=kind, message=f"Recall: {message}"))
 
     def request_code_lens_refresh(self) -> None:
-        """Ask the client to re-request code lenses, at most once per loop turn."""
+        """Ask the client to re-request code lenses: once per loop turn however many changes came,
+        and while indexing at most once per ``LENS_REFRESH_S`` (see ``Throttle``)."""
         if self.loop is None or self._refresh_pending or not self.client_supports(
             "workspace", "code_lens", "refresh_support"
         ):
@@ -217,7 +229,7 @@ class RecallServer(LanguageServer):
 
         def send() -> None:
             self._refresh_pending = False
-            self.workspace_code_lens_refresh(None)
+            self.lens_refresh.request()
 
         self.loop.call_soon_threadsafe(send)
 
@@ -229,6 +241,8 @@ class RecallServer(LanguageServer):
         elif event.kind == "progress":
             if self.loop is not None:
                 self.loop.call_soon_threadsafe(self._progress, event)
+                if event.progress is None:  # indexing ended: the refresh it held back goes now
+                    self.loop.call_soon_threadsafe(self.lens_refresh.flush)
         elif event.kind == "changed":
             self._settle_heap()
             self.request_code_lens_refresh()

@@ -45,12 +45,13 @@ class Parsed(NamedTuple):
     body_tags: list[str]
 
 
-def parse_blocks(text: str, markdown: bool = True) -> Parsed:
-    """The blocks of a note, the text of its first level-1 heading and the tags of its body."""
+def parse_blocks(text: str, markdown: bool = True, split: NoteSplit | None = None) -> Parsed:
+    """The blocks of a note, the text of its first level-1 heading and the tags of its body;
+    ``split``, when given, is this Markdown text's split already made (``resplit``)."""
     if not markdown:
         lines, _ = body_lines(text)
         return Parsed(plain_blocks(lines), None, [])
-    split = resplit(text)
+    split = split or resplit(text)
     tags: list[str] = []
     for stretch in split.stretches:
         tags += [tag for tag in stretch.tags if tag not in tags]

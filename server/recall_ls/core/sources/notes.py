@@ -33,7 +33,7 @@ from recall_ls.core.markdown.front_matter import (
     parse_front_matter,
     plain_value,
 )
-from recall_ls.core.markdown.splitter import parse_blocks
+from recall_ls.core.markdown.splitter import NoteSplit, parse_blocks
 from recall_ls.core.sources import skips
 from recall_ls.core.sources.base import (
     FileState,
@@ -73,6 +73,7 @@ def fragments_from_text(
     *,
     mtime: str | None = None,
     markdown: bool | None = None,
+    split: NoteSplit | None = None,
 ) -> tuple[list[Fragment], list[str]]:
     """The fragments of one note and the warnings met (a front matter that is not strict YAML).
 
@@ -80,11 +81,12 @@ def fragments_from_text(
     ``relative_path`` the note's path under it (POSIX): ids are ``note:<relative_path>#<digest>``.
     ``mtime`` (ISO-8601), when the note was read from disk, goes to ``meta["mtime"]`` so the store
     can date notes whose front matter holds no date. ``markdown`` defaults to what the suffix of
-    ``relative_path`` says.
+    ``relative_path`` says. ``split``: the text's ``resplit`` already made (an open document's, by
+    the keystroke path), used instead of splitting it again.
     """
     problems: list[str] = []
     front, _ = parse_front_matter(text, problems)
-    parsed = parse_blocks(text, is_markdown(relative_path) if markdown is None else markdown)
+    parsed = parse_blocks(text, is_markdown(relative_path) if markdown is None else markdown, split)
     tags = front_matter_tags(front)
     tags += [tag for tag in parsed.body_tags if tag not in tags]
     note_fragment = partial(  # what every fragment of the note shares

@@ -3,7 +3,8 @@
 An opened document's text goes to the live index at once. After an edit settles (``debounceMs``),
 the document's text goes to the live index and the paragraph that was edited gets a pushed
 ``recall/related`` notification. A newer edit cancels the pending work for its document, so a storm
-of changes costs one update.
+of changes costs one update. The text goes with its split, the one the keystroke features use, so
+the index does not split it again; the code lens refresh follows the index's change, once.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def register(server: RecallServer) -> None:
     def did_open(ls: RecallServer, params: types.DidOpenTextDocumentParams) -> None:
         # An open is one event, not a storm of edits: the text joins the corpus without waiting.
         document = params.text_document
-        ls.live.update_document(document.uri, uri_to_path(document.uri), document.text)
+        index_document(ls, document.uri, document.version, document.text)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: RecallServer, params: types.DidChangeTextDocumentParams) -> None:
@@ -71,5 +72,11 @@ async def _settle(ls: RecallServer, uri: str, line: int | None) -> None:
             "items": [render.item(h) for h in hits],
         })
     # After the query, not beside it: the writer then finds the edited paragraph's vector made.
-    ls.live.update_document(uri, uri_to_path(uri), document.source)
-    ls.request_code_lens_refresh()
+    # Code lenses refresh when the writer has applied the text (its ``changed`` event), not now.
+    index_document(ls, uri, document.version, document.source)
+
+
+def index_document(ls: RecallServer, uri: str, version: int | None, text: str) -> None:
+    """Hand a document's text to the live index with the split the keystroke features use."""
+    path = uri_to_path(uri)
+    ls.live.update_document(uri, path, text, ls.paragraphs.split(uri, path, version, text))
