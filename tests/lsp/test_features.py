@@ -220,7 +220,7 @@ async def test_related_request_returns_range_and_items(client: LanguageClient):
     assert result.range.start.line == 2
     first = result.items[0]
     assert "Small pull requests" in first.text
-    for key in ("id", "score", "text", "kind", "source", "location", "url", "created_at", "title"):
+    for key in ("id", "score", "text", "kind", "source", "location", "url", "createdAt", "title"):
         assert hasattr(first, key)
     # How close, in words the panels show (docs/protocol.md Items), agreeing with the score.
     assert (first.relevance.level, first.relevance.label) in ((3, "close"), (2, "related"), (1, "loose"))

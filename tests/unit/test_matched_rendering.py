@@ -2,7 +2,7 @@
 sentence leading a long paragraph's snippet; the ``ranking`` setting checked like the others."""
 
 from recall_ls.core.engine import Hit
-from recall_ls.lsp import render
+from recall_ls.lsp import render, wire
 from recall_ls.lsp.config import build_options
 from tests.helpers import fragment
 
@@ -25,11 +25,11 @@ def test_hover_bolds_japanese_runs_inside_a_sentence():
 
 def test_the_best_matching_sentence_leads_a_long_snippet():
     hit = Hit(fragment("n:1", LONG, kind="note"), 0.6, matched=("Zeppelin", "lake"))
-    snippet = render.item(hit)["snippet"]
+    snippet = wire.item(hit)["snippet"]
     assert snippet.startswith("… Then I found the one of the Zeppelin over the lake")
     assert len(snippet) <= render.SNIPPET
-    assert render.item(Hit(fragment("n:1", LONG, kind="note"), 0.6))["snippet"].startswith("I spent the morning")
-    assert render.item(hit)["matched"] == ["Zeppelin", "lake"]
+    assert wire.item(Hit(fragment("n:1", LONG, kind="note"), 0.6))["snippet"].startswith("I spent the morning")
+    assert wire.item(hit)["matched"] == ["Zeppelin", "lake"]
 
 
 def test_ranking_is_a_setting_with_a_clear_message_for_a_bad_value():

@@ -130,3 +130,17 @@ def test_keyword_hits_without_vectors_collapse_by_text(world):
     indexer.apply("/dup", [fragment("n:3", "Zeppelins over the lake; a NOTE!", source="/dup")])
     hits = engine.search("zeppelin lake", k=5)
     assert len(hits) == 1 and ids(hits)[0] in {"n:2", "n:3"} and hits[0].duplicates == 1
+
+
+def test_a_serving_engine_asks_its_own_query_vectors_and_answers_by_words_without_one(world):
+    store, embedder, indexer, _, hidden = world
+    asked = []
+
+    def not_yet(text):
+        asked.append(text)  # while the model loads, a server has no vector: words answer
+
+    engine = Engine(store, NoModel(), indexer.snapshot, lambda: hidden, query_vectors=not_yet)
+    assert set(ids(engine.related("zeppelin", k=5, min_score=0.3))) == {"n:1", "n:2"} and asked == ["zeppelin"]
+    ready = Engine(store, NoModel(), indexer.snapshot, lambda: hidden, query_vectors=embedder.encode_query)
+    assert ids(ready.search("sourdough fermentation", k=1, min_score=0.3)) == ["t:1"]
+    assert ready.fragment("t:1").text == EMBEDDED["t:1"] and ready.fragment("t:404") is None

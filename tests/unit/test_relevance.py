@@ -5,7 +5,7 @@ import pytest
 
 from recall_ls.core.defaults import RELEVANCE_CLOSE, RELEVANCE_RELATED
 from recall_ls.core.engine import Hit
-from recall_ls.lsp import render
+from recall_ls.lsp import render, wire
 from tests.helpers import fragment
 
 
@@ -22,8 +22,8 @@ def test_score_maps_to_a_level_and_label(score, level, label):
 
 
 def test_every_item_carries_its_relevance():
-    assert render.item(Hit(fragment("t:1", "the Zeppelin over the lake"), 0.52))["relevance"] == {"level": 2, "label": "related"}
-    assert render.item(Hit(fragment("t:2", "a lake", kind="note"), 0.7))["relevance"] == {"level": 3, "label": "close"}
+    assert wire.item(Hit(fragment("t:1", "the Zeppelin over the lake"), 0.52))["relevance"] == {"level": 2, "label": "related"}
+    assert wire.item(Hit(fragment("t:2", "a lake", kind="note"), 0.7))["relevance"] == {"level": 3, "label": "close"}
 
 
 def test_hover_shows_the_label_with_the_number_beside_it():

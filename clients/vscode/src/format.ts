@@ -198,12 +198,12 @@ export function statusReport(report: StatusReport, serverCommand: string): strin
   } else {
     out.push('| Source | Kind | Fragments | Indexed | Skipped |', '|---|---|---:|---|---|');
     for (const s of sources) {
-      const skipped = Object.entries(s.last_read?.skipped ?? {})
+      const skipped = Object.entries(s.lastRead?.skipped ?? {})
         .map(([why, n]) => `${n} ${why}`)
         .join(', ');
-      const errors = s.last_read?.errors?.length ? ` · ${plural(s.last_read.errors.length, 'error')}` : '';
+      const errors = s.lastRead?.errors?.length ? ` · ${plural(s.lastRead.errors.length, 'error')}` : '';
       out.push(
-        `| ${cell(code(s.path))} | ${cell(s.kind)} | ${s.fragments} | ${cell((s.indexed_at ?? '').replace('T', ' ').slice(0, 16))} | ${cell(skipped + errors)} |`,
+        `| ${cell(code(s.path))} | ${cell(s.kind)} | ${s.fragments} | ${cell((s.indexedAt ?? '').replace('T', ' ').slice(0, 16))} | ${cell(skipped + errors)} |`,
       );
     }
   }

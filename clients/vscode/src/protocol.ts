@@ -1,5 +1,6 @@
 /**
- * Recall's own LSP messages and commands (docs/protocol.md), as TypeScript types.
+ * Recall's own LSP messages and commands (docs/protocol.md), as TypeScript types: the client's side
+ * of the server's `recall_ls/lsp/wire.py`, field for field (camelCase, as LSP's own fields).
  * Pure: no `vscode` import, so the unit tests can use it.
  */
 
@@ -35,7 +36,7 @@ export interface Item {
   source: string;
   location: string;
   url: string | null;
-  created_at: string | null;
+  createdAt: string | null;
   title: string | null;
   file: string;
   line: number | null; // 1-based
@@ -90,10 +91,10 @@ export interface SourceReport {
   path: string;
   kind: string;
   fragments: number;
-  indexed_at: string | null;
-  last_read?: {
+  indexedAt?: string | null;
+  lastRead?: {
     skipped?: Record<string, number>;
-    skipped_files?: unknown[];
+    skippedFiles?: unknown[];
     errors?: unknown[];
   };
 }

@@ -129,6 +129,10 @@ class Engine:
     embedder: Embedder
     snapshot: Callable[[], VectorIndex]
     hidden: Callable[[], Collection[str]] = field(default=lambda: ())
+    # How a query's text becomes a vector, when meaning is asked for and something is embedded:
+    # by default the embedder (loading the model if it must); a server passes its own, which
+    # never waits for the model (None: words alone answer) and reuses stored vectors.
+    query_vectors: Callable[[str], np.ndarray | None] | None = None
 
     def search(
         self,
@@ -167,7 +171,14 @@ class Engine:
         embedded yet (so a search answers without loading the model)."""
         if ranking == "keyword" or self.snapshot().size == 0:
             return None
+        if self.query_vectors is not None:
+            return self.query_vectors(text)
         return self.embedder.encode_query(text)
+
+    def fragment(self, fragment_id: str) -> Fragment | None:
+        """A stored fragment by id (a result's details, an insertion), or None if it is gone."""
+        stored = self.store.fragment_by_id(fragment_id)
+        return stored.fragment if stored is not None else None
 
     def rank(
         self,

@@ -23,6 +23,7 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,7 @@ import numpy as np
 from recall_ls.core.embed import ModelError
 from recall_ls.core.engine import Engine
 from recall_ls.core.indexing import Progress
+from recall_ls.core.live_status import LiveReport, LiveStatus, SessionReport, Tiers
 from recall_ls.core.open_documents import is_open_documents, this_process_source
 from recall_ls.core.session import Session
 from recall_ls.core.sources import NOTES, discover
@@ -230,25 +232,21 @@ class LiveIndex:
         session = self._session
         return session is not None and session.embedder.loaded and session.indexer.is_open
 
-    def tiers(self) -> dict:
+    def tiers(self) -> Tiers:
         """How complete each tier is, from the writer's last count (cheap: pushed with every status)."""
         fragments, texts, missing = self._counts
         meaning = self.meaning_ready
-        return {
-            "keywords": {"ready": self._keywords_ready, "fragments": fragments},
-            "meaning": {"ready": meaning and missing == 0, "embedded": texts - missing if meaning else 0, "total": texts},
-        }
+        return Tiers(self._keywords_ready, fragments, meaning and missing == 0, texts - missing if meaning else 0, texts)
 
     def tiers_message(self) -> str:
         """The tiers in words: ``keywords ready, meaning 12%``."""
         tiers = self.tiers()
-        words = "keywords ready" if tiers["keywords"]["ready"] else "reading sources"
-        meaning = tiers["meaning"]
-        if meaning["ready"]:
+        words = "keywords ready" if tiers.keywords_ready else "reading sources"
+        if tiers.meaning_ready:
             return f"{words}, meaning ready"
         if not self.meaning_ready:
             return f"{words}, meaning 0% (loading the model)"
-        return f"{words}, meaning {int(100 * meaning['embedded'] / max(meaning['total'], 1))}%"
+        return f"{words}, meaning {int(100 * tiers.embedded / max(tiers.texts, 1))}%"
 
     @property
     def pending_documents(self) -> int:
@@ -259,42 +257,43 @@ class LiveIndex:
     def session(self) -> Session | None:
         return self._session
 
-    def embed_query(self, text: str) -> np.ndarray:
-        """The vector of a text: remembered from a recent query or write, else stored (the
-        paragraphs of open documents are), else embedded now."""
-        session = self._session
-        if session is None:
-            raise ModelError("the model is not loaded yet")
+    def _query_vector(self, session: Session, text: str) -> np.ndarray | None:
+        """The engine's query vectors while serving: None until meaning is ready (a keystroke never
+        waits for the model: words answer), then remembered from a recent query or write, else
+        stored (the paragraphs of open documents are), else embedded now."""
+        if session is not self._session or not self.meaning_ready:
+            return None
         embedder = session.embedder
         return embedder.encode_query(text, stored=lambda key: session.store.embedding(embedder.key, key))
 
-    def status(self) -> dict:
+    def status(self) -> LiveStatus:
+        """Where the live index is now, from what it holds in memory (no store query)."""
+        session = self._session
+        return LiveStatus(
+            state=self.state,
+            message=(self.last_error or "") if self.state == "error" else self.tiers_message(),
+            tiers=self.tiers(),
+            progress=self.progress,
+            revision=self.revision,
+            pending_documents=self.pending_documents,
+            searchable=session.indexer.snapshot().size if session is not None else 0,
+        )
+
+    def report(self) -> LiveReport:
+        """The status, and what the open index holds (counted in the store)."""
         session, settings = self._session, self._settings
-        status: dict = {
-            "state": self.state,
-            "error": self.last_error,
-            "indexing": None if self.progress is None else {
-                "stage": self.progress.stage, "done": self.progress.done, "total": self.progress.total,
-                "percent": self.progress.percent, "message": self.progress.message,
-            },
-            "configuredSources": [str(p) for p in settings.sources] if settings else [],
-            "revision": self.revision,
-            "pendingDocuments": self.pending_documents,
-            "tiers": self.tiers(),
-        }
+        opened = None
         if session is not None:
-            status |= {
-                "indexDir": str(session.store.index_dir),
-                "model": {"name": session.embedder.spec.name, "location": session.embedder.spec.location,
-                          "loaded": session.embedder.loaded, "queries": session.embedder.query_runtime,
-                          "batches": session.embedder.batch_runtime},
-                "fragments": session.store.count_fragments(),
-                "embedded": session.store.count_embeddings(session.embedder.key),
-                "searchable": session.indexer.snapshot().size,
-                "hidden": len(session.store.hidden_ids()),
-                "sources": session.store.sources() + self._open_documents_entry(session),
-            }
-        return status
+            embedder, store = session.embedder, session.store
+            opened = SessionReport(
+                index_dir=str(store.index_dir), model_name=embedder.spec.name, model_location=embedder.spec.location,
+                model_loaded=embedder.loaded, query_runtime=embedder.query_runtime,
+                batch_runtime=embedder.batch_runtime, fragments=store.count_fragments(),
+                embedded=store.count_embeddings(embedder.key), hidden=len(store.hidden_ids()),
+                sources=store.sources() + self._open_documents_entry(session),
+            )
+        configured = tuple(str(p) for p in settings.sources) if settings else ()
+        return LiveReport(self.status(), self.last_error, configured, opened)
 
     def _open_documents_entry(self, session: Session) -> list[dict]:
         count = session.store.count_fragments(self._open_source)
@@ -386,6 +385,7 @@ class LiveIndex:
             self._problem(str(settings.index_dir), str(exc))
             self._set_state("error")
             return
+        session.engine = replace(session.engine, query_vectors=partial(self._query_vector, session))
         self._session = session
         self._model_requested = False
         self.last_error = None

@@ -24,15 +24,13 @@ import re  # json imports it anyway: free here
 import sys
 
 from recall_ls import __version__
+from recall_ls.lsp.wire import Commands
 
 TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: importing typing alone costs 10 ms here
 if TYPE_CHECKING:
     from typing import BinaryIO
 
 SERVER_NAME = "recall-ls"
-
-# The commands, in the order ``recall_ls.lsp.features.commands`` registers them: pygls lists them so.
-COMMANDS = ("recall.reindex", "recall.status", "recall.search", "recall.hide", "recall.insert", "recall.showRelated")
 
 _TEXT_DOCUMENT_SYNC_INCREMENTAL = 2
 _SUPPORTED_ENCODINGS = ("utf-8", "utf-16", "utf-32")
@@ -134,7 +132,7 @@ def server_capabilities(client: dict) -> dict:
         "completionProvider": {"resolveProvider": True},
         "hoverProvider": True,
         "codeLensProvider": {"resolveProvider": True},
-        "executeCommandProvider": {"commands": list(COMMANDS)},
+        "executeCommandProvider": {"commands": list(Commands.ALL)},
         "workspaceSymbolProvider": {"resolveProvider": False},
         "workspace": {"workspaceFolders": {"supported": True, "changeNotifications": True}, "fileOperations": {}},
         "inlineCompletionProvider": {},

@@ -1,5 +1,6 @@
-"""How hits look in the editor: wire items, Markdown for hover and documentation, inserted text and
-where it goes (the one home of Insert's formats: both clients ask ``recall.insert``)."""
+"""How hits read in the editor: snippets, dates, labels, Markdown for hover and documentation, inserted
+text and where it goes (the one home of Insert's formats: both clients ask ``recall.insert``). The wire
+items are built from these in ``recall_ls.lsp.wire``."""
 
 from __future__ import annotations
 
@@ -88,19 +89,6 @@ def relevance(score: float) -> dict:
 def relevance_text(score: float) -> str:
     """``related (0.52)``: the label a person reads, the number beside it."""
     return f"{relevance(score)['label']} ({score:.2f})"
-
-
-def item(hit: Hit) -> dict:
-    """A hit as sent in ``recall/related`` and command results (the core's fields plus where to open)."""
-    fragment = hit.fragment
-    return hit.to_dict() | {
-        "file": fragment.path,
-        "line": fragment.line_start,
-        "snippet": leading_snippet(fragment.text, hit.matched),
-        "date": date_of(fragment),
-        "sourceLabel": source_label(fragment),
-        "relevance": relevance(hit.score),
-    }
 
 
 def hit_markdown(hit: Hit, full: bool = False) -> str:

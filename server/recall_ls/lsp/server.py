@@ -13,6 +13,7 @@ import asyncio
 import itertools
 import logging
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,21 +24,21 @@ from pygls.lsp.server import LanguageServer
 
 from recall_ls import __version__
 from recall_ls.core.paths import default_index_dir
+from recall_ls.lsp import wire
 from recall_ls.lsp.config import DEFAULTS, Layered, Options
 from recall_ls.lsp.paragraphs import Paragraph, Paragraphs
 from recall_ls.lsp.protocol import RecallProtocol
 from recall_ls.lsp.throttle import Throttle
 
 if TYPE_CHECKING:  # the core (numpy, the index) loads after the initialize reply
-    from recall_ls.core.engine import Exclusions, Hit
+    from recall_ls.core.engine import Engine, Hit
+    from recall_ls.core.fragments import Fragment
     from recall_ls.core.live import LiveEvent, LiveIndex, LiveSettings
     from recall_ls.lsp.bootstrap import Opening
 
 log = logging.getLogger("recall_ls")
 
-RELATED_METHOD = "recall/related"
 _tokens = itertools.count(1)
-STATUS_METHOD = "recall/status"
 # While indexing, code lenses are refreshed at most this often, and once when it ends: every backlog
 # chunk changes the corpus (about once a second). ``$RECALL_LENS_REFRESH_S`` sets it for tests.
 LENS_REFRESH_S = float(os.environ.get("RECALL_LENS_REFRESH_S", "5"))
@@ -182,30 +183,31 @@ class RecallServer(LanguageServer):
         from recall_ls.core.engine import Exclusions
 
         exclude = Exclusions(path=paragraph.path)
-        return await self._query(paragraph.text, k, exclude, own_text=True)
+
+        def ask(engine: Engine, k: int, options: Options) -> list[Hit]:
+            return engine.related(paragraph.text, k, options.min_score, exclude=exclude, ranking=options.ranking)
+
+        return await self._query(ask, k)
 
     async def search(self, query: str, k: int | None = None) -> list[Hit]:
-        return await self._query(query, k, None, own_text=False)
+        def ask(engine: Engine, k: int, options: Options) -> list[Hit]:
+            return engine.search(query, k, options.min_score, ranking=options.ranking)
 
-    async def _query(self, text: str, k: int | None, exclude: Exclusions | None, own_text: bool) -> list[Hit]:
-        engine = self.live.engine
-        if engine is None or not text.strip():
+        return await self._query(ask, k)
+
+    async def _query(self, ask: Callable[[Engine, int, Options], list[Hit]], k: int | None) -> list[Hit]:
+        """Run a question to the engine on the query thread, with the settings of the moment. The
+        engine ranks by words alone while the model loads (it never waits for it: ``LiveIndex``)."""
+        engine, options = self.live.engine, self.options
+        if engine is None:
             return []  # the store is not open yet: nothing, rather than waiting
-        options = self.options
+        return await asyncio.get_running_loop().run_in_executor(
+            self.query_pool, ask, engine, k or options.top_k, options)
 
-        def run() -> list[Hit]:
-            from recall_ls.core.engine import Exclusions
-            from recall_ls.core.fragments import text_hash
-
-            # While the model loads, words alone answer (never wait for it).
-            meaning = options.ranking != "keyword" and self.live.meaning_ready
-            vector = self.live.embed_query(text) if meaning else None
-            own = exclude or Exclusions()
-            if own_text:
-                own = Exclusions(own.ids, own.text_hashes | {text_hash(text)}, own.path, own.lines)
-            return engine.rank(text, vector, k or options.top_k, options.min_score, exclude=own, ranking=options.ranking)
-
-        return await asyncio.get_running_loop().run_in_executor(self.query_pool, run)
+    def fragment(self, fragment_id: str) -> Fragment | None:
+        """A stored fragment by id; None when it is gone or the store is not open yet."""
+        engine = self.live.engine
+        return engine.fragment(fragment_id) if engine is not None else None
 
     # -- talking to the client from any thread ----------------------------------------------------
 
@@ -266,24 +268,7 @@ class RecallServer(LanguageServer):
     def push_status(self) -> None:
         """``recall/status``, computed on the loop so ``pending`` counts the debounced edits too.
         Also pushed after new settings apply, so clients know when to ask again."""
-        self.protocol.notify(STATUS_METHOD, self.brief_status())
-
-    def brief_status(self) -> dict:
-        """State for status bars and panels. ``pending`` counts document edits not yet indexed;
-        ``revision`` grows with every change to what is searchable."""
-        progress = self.live.progress
-        session = self.live.session
-        message = self.live.last_error if self.live.state == "error" else self.live.tiers_message()
-        return {
-            "state": self.live.state,
-            "message": message or "",
-            "tiers": self.live.tiers(),
-            "percent": progress.percent if progress else None,
-            "revision": self.live.revision,
-            "pending": len(self.debounced) + self.live.pending_documents,
-            # Cheap (the in-memory snapshot): status bars show it without asking recall.status.
-            "searchable": session.indexer.snapshot().size if session is not None else 0,
-        }
+        self.protocol.notify(wire.STATUS, wire.status(self.live.status(), len(self.debounced)))
 
     def _progress(self, event: LiveEvent) -> None:
         """``$/progress``: begin once the client accepted the token, report after, end when done.

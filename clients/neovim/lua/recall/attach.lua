@@ -97,7 +97,8 @@ end
 ---@param bufnr integer
 function M.attach(client, bufnr)
   local options = require('recall.config').get()
-  vim.lsp.commands['recall.showRelated'] = vim.lsp.commands['recall.showRelated'] or show_related
+  local show = require('recall.lsp').commands.show_related
+  vim.lsp.commands[show] = vim.lsp.commands[show] or show_related
 
   local group = vim.api.nvim_create_augroup(('recall.buffer.%d'):format(bufnr), { clear = true })
   if options.codelens then

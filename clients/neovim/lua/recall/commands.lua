@@ -55,9 +55,9 @@ M.subcommands = {
     if not client then
       return
     end
-    lsp.execute(client, 'recall.reindex', {}, function(err)
+    lsp.execute(client, lsp.commands.reindex, {}, function(err)
       if err then
-        return lsp.report('recall.reindex', err)
+        return lsp.report(lsp.commands.reindex, err)
       end
       vim.notify('Recall: re-reading every source', vim.log.levels.INFO)
     end)

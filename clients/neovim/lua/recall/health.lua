@@ -86,7 +86,7 @@ local function check_executable(cmd)
   return cli
 end
 
----@param sources table[]
+---@param sources table[] the running server's (`indexedAt`) or `recall-ls doctor --json`'s (`indexed_at`)
 local function report_sources(sources)
   if not sources or #sources == 0 then
     health.warn(
@@ -101,7 +101,8 @@ local function report_sources(sources)
         source.path,
         source.kind or '?',
         source.fragments or 0,
-        source.indexed_at and (', indexed ' .. tostring(source.indexed_at)) or ''
+        (source.indexedAt or source.indexed_at) and (', indexed ' .. tostring(source.indexedAt or source.indexed_at))
+          or ''
       )
     )
   end
@@ -110,9 +111,10 @@ end
 ---@param client vim.lsp.Client
 local function check_running(client)
   health.start('Recall: the running server')
-  local status, err = require('recall.lsp').execute_sync(client, 'recall.status', 10000)
+  local lsp = require('recall.lsp')
+  local status, err = lsp.execute_sync(client, lsp.commands.status, 10000)
   if not status then
-    health.error('recall.status failed: ' .. tostring(err))
+    health.error(lsp.commands.status .. ' failed: ' .. tostring(err))
     return
   end
   local recall_status = require('recall.status')

@@ -155,9 +155,9 @@ function M.insert(item, opts)
   end
   local spec =
     { uri = vim.uri_from_bufnr(bufnr), position = M.insert_position(win, client), id = item.id, format = opts.format }
-  lsp.execute(client, 'recall.insert', { spec }, function(err, result)
+  lsp.execute(client, lsp.commands.insert, { spec }, function(err, result)
     if err then
-      lsp.report('recall.insert', err)
+      lsp.report(lsp.commands.insert, err)
     end
     if opts.on_done then
       opts.on_done(not err and result and result.applied or false)
@@ -173,9 +173,9 @@ function M.hide(item, on_done)
   if not client then
     return
   end
-  lsp.execute(client, 'recall.hide', { item.id }, function(err)
+  lsp.execute(client, lsp.commands.hide, { item.id }, function(err)
     if err then
-      return lsp.report('recall.hide', err)
+      return lsp.report(lsp.commands.hide, err)
     end
     vim.notify('Recall: hidden: ' .. item.snippet, vim.log.levels.INFO)
     if on_done then

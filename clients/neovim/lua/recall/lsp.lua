@@ -9,6 +9,19 @@ local M = {}
 ---The client name (`vim.lsp.enable('recall')`, `vim.lsp.get_clients({ name = 'recall' })`).
 M.name = 'recall'
 
+---Recall's own methods, named once (the server's `recall_ls/lsp/wire.py`, docs/protocol.md).
+M.methods = { related = 'recall/related', status = 'recall/status' }
+
+---The server's commands (`workspace/executeCommand`).
+M.commands = {
+  reindex = 'recall.reindex',
+  status = 'recall.status',
+  search = 'recall.search',
+  hide = 'recall.hide',
+  insert = 'recall.insert',
+  show_related = 'recall.showRelated',
+}
+
 local has_011 = vim.fn.has('nvim-0.11') == 1
 -- 0.12 refreshes code lenses itself when the server asks; older versions need the handler below.
 local builtin_lens_refresh = vim.fn.has('nvim-0.12') == 1
@@ -47,14 +60,14 @@ end
 function M.handlers()
   local handlers = {
     ---@param result recall.Related
-    ['recall/related'] = function(_, result, ctx)
+    [M.methods.related] = function(_, result, ctx)
       local panel = package.loaded['recall.panel']
       if panel and result then
         panel.on_pushed(result, ctx.client_id)
       end
     end,
     ---@param result recall.Status
-    ['recall/status'] = function(_, result, ctx)
+    [M.methods.status] = function(_, result, ctx)
       if result then
         require('recall.status').update(ctx.client_id, result)
       end
@@ -166,7 +179,7 @@ end
 ---@param handler fun(err: lsp.ResponseError?, result: {range: lsp.Range?, items: recall.Item[]}?)
 function M.related(client, win, handler)
   local params = vim.lsp.util.make_position_params(win, client.offset_encoding)
-  M.request(client, 'recall/related', params, handler, vim.api.nvim_win_get_buf(win))
+  M.request(client, M.methods.related, params, handler, vim.api.nvim_win_get_buf(win))
 end
 
 ---Runs a command and waits for its result (for `:checkhealth`).

@@ -61,9 +61,9 @@ function M.search(query, win)
   if not client then
     return
   end
-  lsp.execute(client, 'recall.search', { query, config.get().search.k }, function(err, result)
+  lsp.execute(client, lsp.commands.search, { query, config.get().search.k }, function(err, result)
     if err then
-      return lsp.report('recall.search', err)
+      return lsp.report(lsp.commands.search, err)
     end
     if type(result) ~= 'table' or #result == 0 then
       return vim.notify(('Recall: nothing found for "%s"'):format(query), vim.log.levels.INFO)
@@ -104,7 +104,7 @@ function M.pick_related(prompt, action)
   end
   lsp.related(client, win, function(err, result)
     if err then
-      return lsp.report('recall/related', err)
+      return lsp.report(lsp.methods.related, err)
     end
     local list = result and result.items or {}
     if #list == 0 then

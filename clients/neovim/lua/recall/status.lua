@@ -131,9 +131,9 @@ function M.show()
   if not client then
     return
   end
-  lsp.execute(client, 'recall.status', {}, function(err, status)
+  lsp.execute(client, lsp.commands.status, {}, function(err, status)
     if err then
-      return lsp.report('recall.status', err)
+      return lsp.report(lsp.commands.status, err)
     end
     vim.notify(table.concat(M.report_lines(status), '\n'), vim.log.levels.INFO)
   end)

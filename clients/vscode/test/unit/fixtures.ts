@@ -10,7 +10,7 @@ export const tweet: Item = {
   source: '/archives/twitter',
   location: '/archives/twitter/data/tweets.js:697',
   url: 'https://x.com/sample_writer/status/1850000000000004000',
-  created_at: '2024-06-25T05:00:00+00:00',
+  createdAt: '2024-06-25T05:00:00+00:00',
   title: null,
   file: '/archives/twitter/data/tweets.js',
   line: 697,

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from recall_ls.lsp import render
+from recall_ls.lsp import render, wire
 from recall_ls.lsp.server import RecallServer
-
-SHOW_RELATED = "recall.showRelated"
 
 
 def register(server: RecallServer) -> None:
@@ -35,10 +33,6 @@ def register(server: RecallServer) -> None:
         paragraph = ls.paragraph_at(str(data.get("uri")), types.Position(int(data.get("line", -1)), 0))
         hits = await ls.related(paragraph) if paragraph is not None else []
         title = f"{len(hits)} related" + (f" · \"{render.snippet(hits[0].fragment.text, 48)}\"" if hits else "")
-        payload = {
-            "uri": data.get("uri"),
-            "range": ls.converter.unstructure(paragraph.range) if paragraph else None,
-            "items": [render.item(h) for h in hits],
-        }
-        lens.command = types.Command(title=title, command=SHOW_RELATED, arguments=[payload])
+        payload = wire.related(paragraph.range if paragraph else None, hits, uri=data.get("uri"))
+        lens.command = types.Command(title=title, command=wire.Commands.SHOW_RELATED, arguments=[payload])
         return lens

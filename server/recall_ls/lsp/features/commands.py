@@ -11,53 +11,55 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
 from recall_ls import __version__
-from recall_ls.lsp import render
-from recall_ls.lsp.features.code_lens import SHOW_RELATED
+from recall_ls.lsp import render, wire
+from recall_ls.lsp.config import INSERT_FORMATS
 from recall_ls.lsp.protocol import describe
-from recall_ls.lsp.server import RELATED_METHOD, RecallServer
+from recall_ls.lsp.server import RecallServer
+from recall_ls.lsp.wire import Commands
 
 MAX_SEARCH_K = 1000  # a panel shows a few dozen; more is a mistake, and every hit is rendered and sent
 
 
 def register(server: RecallServer) -> None:
-    @server.command("recall.reindex")
+    """The index's commands here; those that act on a document in ``_register_document_commands``."""
+
+    @server.command(Commands.REINDEX)
     def reindex(ls: RecallServer, *args: Any) -> dict:
         ls.live.reindex()
         return {"started": True}
 
-    @server.command("recall.status")
+    @server.command(Commands.STATUS)
     def status(ls: RecallServer, *args: Any) -> dict:
-        return ls.live.status() | ls.brief_status() | {
-            "openDocuments": len(ls.workspace.text_documents),
-            "options": {"topK": ls.options.top_k, "minScore": ls.options.min_score, "ranking": ls.options.ranking,
-                        "insertFormat": ls.options.insert_format, "debounceMs": ls.options.debounce_ms},
-            "version": __version__,
-        }
+        open_documents = len(ls.workspace.text_documents)
+        return wire.status_report(ls.live.report(), len(ls.debounced), open_documents, ls.options, __version__)
 
-    @server.command("recall.search")
+    @server.command(Commands.SEARCH)
     async def search(ls: RecallServer, *args: Any) -> list[dict]:
-        query = _argument(args, "recall.search", "query", str)
+        query = _argument(args, Commands.SEARCH, "query", str)
         k = _search_k(args)
-        return [render.item(h) for h in await ls.search(query, k)]
+        return [wire.item(h) for h in await ls.search(query, k)]
 
-    @server.command("recall.hide")
+    @server.command(Commands.HIDE)
     def hide(ls: RecallServer, *args: Any) -> dict:
-        fragment_id = _argument(args, "recall.hide", "fragment id", str)
+        fragment_id = _argument(args, Commands.HIDE, "fragment id", str)
         ls.live.hide(fragment_id)
         return {"hidden": fragment_id}
 
-    @server.command("recall.insert")
+    _register_document_commands(server)
+
+
+def _register_document_commands(server: RecallServer) -> None:
+    @server.command(Commands.INSERT)
     async def insert(ls: RecallServer, *args: Any) -> dict:
-        spec = _argument(args, "recall.insert", "{uri, position, id, format?, range?}", dict)
+        spec = _argument(args, Commands.INSERT, "{uri, position, id, format?, range?}", dict)
         uri, fragment_id = spec.get("uri"), spec.get("id")
         position = _structured(ls, spec, "position", types.Position, "{line, character}")
         selection = _structured(ls, spec, "range", types.Range, "{start, end}") if spec.get("range") else None
-        session = ls.live.session
-        stored = session.store.fragment_by_id(fragment_id) if session and isinstance(fragment_id, str) else None
-        if not isinstance(uri, str) or stored is None:
-            raise JsonRpcInvalidParams(f"recall.insert: unknown fragment {fragment_id!r} or missing uri")
-        style = spec.get("format") if spec.get("format") in ("text", "quote", "link") else ls.options.insert_format
-        text = render.insertion(stored.fragment, style)
+        fragment = ls.fragment(fragment_id) if isinstance(fragment_id, str) else None
+        if not isinstance(uri, str) or fragment is None:
+            raise JsonRpcInvalidParams(f"{Commands.INSERT}: unknown fragment {fragment_id!r} or missing uri")
+        style = spec.get("format") if spec.get("format") in INSERT_FORMATS else ls.options.insert_format
+        text = render.insertion(fragment, style)
         if selection is not None and selection.start != selection.end:
             edit = types.TextEdit(range=selection, new_text=text)  # a selection is replaced as it is
         else:
@@ -67,11 +69,11 @@ def register(server: RecallServer) -> None:
         )
         return {"applied": bool(result and result.applied), "edit": ls.converter.unstructure(edit)}
 
-    @server.command(SHOW_RELATED)
+    @server.command(Commands.SHOW_RELATED)
     def show_related(ls: RecallServer, *args: Any) -> dict:
         # Clients normally handle the lens command themselves; if one sends it back, push the list.
-        payload = _related_payload(ls, _argument(args, SHOW_RELATED, "{uri, range, items}", dict))
-        ls.protocol.notify(RELATED_METHOD, payload)
+        payload = _related_payload(ls, _argument(args, Commands.SHOW_RELATED, "{uri, range, items}", dict))
+        ls.protocol.notify(wire.RELATED, payload)
         return payload
 
 
@@ -95,14 +97,14 @@ def _structured(ls: RecallServer, spec: dict, key: str, kind: type, shape: str) 
     try:
         return ls.converter.structure(spec.get(key), kind)
     except Exception as exc:
-        raise JsonRpcInvalidParams(f"recall.insert: {key} must be {shape}: {describe(exc)}") from exc
+        raise JsonRpcInvalidParams(f"{Commands.INSERT}: {key} must be {shape}: {describe(exc)}") from exc
 
 
 def _search_k(args: tuple) -> int | None:
     """The optional second argument of ``recall.search``: how many hits (None: the ``topK`` setting)."""
     k = args[1] if len(args) > 1 else None
     if k is not None and (isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_SEARCH_K):
-        raise JsonRpcInvalidParams(f"recall.search: k must be a whole number from 1 to {MAX_SEARCH_K}, got {k!r:.80}")
+        raise JsonRpcInvalidParams(f"{Commands.SEARCH}: k must be a whole number from 1 to {MAX_SEARCH_K}, got {k!r:.80}")
     return k
 
 
@@ -120,7 +122,7 @@ def _related_payload(ls: RecallServer, payload: dict) -> dict:
         except Exception as exc:
             problem = f"range must be {{start, end}}, each {{line, character}}: {describe(exc)}"
     if problem is not None:
-        raise JsonRpcInvalidParams(f"{SHOW_RELATED}: {problem}")
+        raise JsonRpcInvalidParams(f"{Commands.SHOW_RELATED}: {problem}")
     return {"uri": uri, "range": payload["range"], "items": items}
 
 

@@ -53,11 +53,10 @@ def register(server: RecallServer) -> None:
     @server.feature(types.COMPLETION_ITEM_RESOLVE)
     def resolve(ls: RecallServer, item: types.CompletionItem) -> types.CompletionItem:
         data = item.data if isinstance(item.data, dict) else {}
-        session = ls.live.session
-        stored = session.store.fragment_by_id(str(data.get("id"))) if session and data.get("id") else None
-        if stored is not None:
+        fragment = ls.fragment(str(data["id"])) if data.get("id") else None
+        if fragment is not None:
             from recall_ls.core.engine import Hit
 
-            markdown = render.hit_markdown(Hit(stored.fragment, float(data.get("score", 0.0))), full=True)
+            markdown = render.hit_markdown(Hit(fragment, float(data.get("score", 0.0))), full=True)
             item.documentation = types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown)
         return item

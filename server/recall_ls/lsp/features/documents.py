@@ -13,8 +13,8 @@ import asyncio
 
 from lsprotocol import types
 
-from recall_ls.lsp import render
-from recall_ls.lsp.server import RELATED_METHOD, RecallServer, uri_to_path
+from recall_ls.lsp import wire
+from recall_ls.lsp.server import RecallServer, uri_to_path
 
 
 def register(server: RecallServer) -> None:
@@ -66,11 +66,7 @@ async def _settle(ls: RecallServer, uri: str, line: int | None) -> None:
     paragraph = ls.paragraph_at(uri, types.Position(line=line, character=0)) if line is not None else None
     if paragraph is not None:
         hits = await ls.related(paragraph)
-        ls.protocol.notify(RELATED_METHOD, {
-            "uri": uri,
-            "range": ls.converter.unstructure(paragraph.range),
-            "items": [render.item(h) for h in hits],
-        })
+        ls.protocol.notify(wire.RELATED, wire.related(paragraph.range, hits, uri=uri))
     # After the query, not beside it: the writer then finds the edited paragraph's vector made.
     # Code lenses refresh when the writer has applied the text (its ``changed`` event), not now.
     index_document(ls, uri, document.version, document.source)

@@ -57,6 +57,10 @@ def register(server: RecallServer) -> None:
         ls.request_code_lens_refresh()
         ls.push_status()
 
+    _register_pause_and_shutdown(server)
+
+
+def _register_pause_and_shutdown(server: RecallServer) -> None:
     @server.feature(types.WINDOW_WORK_DONE_PROGRESS_CANCEL)
     def progress_cancel(ls: RecallServer, params: types.WorkDoneProgressCancelParams) -> None:
         ls.progress_cancelled(str(params.token))

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from recall_ls.lsp import render
-from recall_ls.lsp.server import RELATED_METHOD, RecallServer
+from recall_ls.lsp import wire
+from recall_ls.lsp.server import RecallServer
 
 
 def register(server: RecallServer) -> None:
-    @server.feature(RELATED_METHOD)
+    @server.feature(wire.RELATED)
     async def related(ls: RecallServer, params) -> dict:
         position = parse_position_params(ls, params)
         paragraph = ls.paragraph_at(position.text_document.uri, position.position)
         if paragraph is None:
-            return {"range": None, "items": []}
-        hits = await ls.related(paragraph)
-        return {
-            "range": ls.converter.unstructure(paragraph.range),
-            "items": [render.item(h) for h in hits],
-        }
+            return wire.related(None, [])
+        return wire.related(paragraph.range, await ls.related(paragraph))
 
 
 def parse_position_params(ls: RecallServer, params) -> types.TextDocumentPositionParams:
@@ -30,4 +26,4 @@ def parse_position_params(ls: RecallServer, params) -> types.TextDocumentPositio
         # Plain JSON: the server's converter leaves custom params as parsed (server.py).
         return ls.converter.structure(params, types.TextDocumentPositionParams)
     except Exception as exc:
-        raise JsonRpcInvalidParams(f"recall/related expects {{textDocument: {{uri}}, position: {{line, character}}}}: {exc}") from exc
+        raise JsonRpcInvalidParams(f"{wire.RELATED} expects {{textDocument: {{uri}}, position: {{line, character}}}}: {exc}") from exc
