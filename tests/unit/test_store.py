@@ -47,6 +47,15 @@ def test_numbers_are_never_reused(store):
     assert min(f.num for f in store.iter_fragments()) > top
 
 
+def test_added_numbers_are_the_rows_stored_and_their_keyword_rows(store):
+    store.sync_fragments("/src", [fragment("a", "one")])
+    sync = store.sync_fragments("/src", [fragment("a", "one changed"), fragment("b", "pelicans"), fragment("c", "walrus")])
+    stored = {f.fragment.id: f.num for f in store.iter_fragments()}
+    assert list(sync.added_nums) == [stored["a"], stored["b"], stored["c"]]
+    assert store.keyword_keys(sync.added_nums) == {
+        stored["a"]: "one changed", stored["b"]: "pelican", stored["c"]: "walrus"}
+
+
 def test_sync_limited_to_paths_leaves_other_files_alone(store):
     def note(fid, text, path):
         return fragment(fid, text, source="/notes", path=path)
