@@ -68,9 +68,6 @@ CREATE TABLE IF NOT EXISTS fragments (
     -- and the engine collapses the identical texts at query time.
     UNIQUE (source, id)
 );
-CREATE INDEX IF NOT EXISTS fragments_by_id ON fragments (id);
-CREATE INDEX IF NOT EXISTS fragments_by_hash ON fragments (text_hash);
-CREATE INDEX IF NOT EXISTS fragments_by_date ON fragments (created_at);
 CREATE TABLE IF NOT EXISTS embeddings (
     model TEXT NOT NULL,
     text_hash TEXT NOT NULL,
@@ -80,6 +77,15 @@ CREATE TABLE IF NOT EXISTS embeddings (
 CREATE TABLE IF NOT EXISTS hidden (id TEXT PRIMARY KEY, hidden_at TEXT NOT NULL);
 """
 
+# The fragments' own indexes: dropped and made again around a bulk insert (see _insert_many).
+_FRAGMENT_INDEXES = {
+    "fragments_by_id": "fragments (id)",
+    "fragments_by_hash": "fragments (text_hash)",
+    "fragments_by_date": "fragments (created_at)",
+}
+_SCHEMA += "".join(f"CREATE INDEX IF NOT EXISTS {name} ON {on};\n" for name, on in _FRAGMENT_INDEXES.items())
+# A bulk insert: at least this many rows, and more than the table holds already.
+_BULK_ROWS = 10_000
 _FRAGMENT_COLUMNS = "num, id, source, kind, path, line_start, line_end, url, created_at, title, text, meta"
 
 
@@ -309,12 +315,20 @@ class Store:
             " coalesce((SELECT max(num) FROM fragments), 0)) + 1"
         ).fetchone()[0]
         nums = list(range(start, start + len(fragments)))
+        # Indexes made once after a bulk insert cost less than kept up row by row (100k rows into an
+        # empty table: 0.75 s of CPU against 1.2 s).
+        bulk = len(fragments) >= _BULK_ROWS and len(fragments) > self._db.execute(
+            "SELECT count(*) FROM fragments").fetchone()[0]
+        for name in _FRAGMENT_INDEXES if bulk else ():
+            self._db.execute(f"DROP INDEX IF EXISTS {name}")
         self._db.executemany(
             "INSERT INTO fragments (num, id, source, kind, path, line_start, line_end, url, created_at, title,"
             " text, text_hash, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             ((num, f.id, source, f.kind, f.path, f.line_start, f.line_end, f.url, f.created_at, f.title,
               f.text, f.text_hash, _dump_meta(f.meta)) for num, f in zip(nums, fragments)),
         )
+        for name, on in _FRAGMENT_INDEXES.items() if bulk else ():
+            self._db.execute(f"CREATE INDEX {name} ON {on}")
         return nums
 
     def _update_fields(self, num: int, source: str, f: Fragment) -> None:
