@@ -2,6 +2,7 @@
 ``workspace/symbol`` returns a tweet for each of four of the archive's rarer words.
 
     .venv/bin/python bench/first_result_bench.py [--tweets 100000] [--timeout 1800] [--out ...]
+    .venv/bin/python bench/first_result_bench.py --in-process [--rounds 3]   # the read and store alone
 
 The archive: the real tweets of ``../shared/corpora`` (the owner's own, as the importers read them
 by default), repeated with variations until it holds ``--tweets`` tweets, written as a Twitter
@@ -12,6 +13,10 @@ where their original was in the archive's time order.
 The words: four words of 7+ letters that occur in exactly one real tweet (so in one tweet per
 copy), one from each quarter of the archive's time order, newest to oldest: indexing embeds newest
 first, so the quarters show how the wait grows with how far back a tweet lies.
+
+``--in-process``: no server and no model; the same archive read into a fresh store by the indexer
+(``Indexer.read_sources``, the server's path), timed in CPU seconds (which a busy machine moves
+less than wall seconds) and wall seconds, ``--rounds`` times.
 
 The server: ``recall-ls serve`` over stdio with a fresh index folder and the archive as its source,
 driven by pytest-lsp's client (as ``bench/server_bench.py``). Each word is asked again after every
@@ -150,11 +155,31 @@ async def first_results(archive: Path, texts_by_line: dict[int, str], words: lis
     return report
 
 
+def read_in_process(archive: Path, rounds: int) -> dict:
+    """CPU and wall seconds of reading the archive into a fresh store, each round in a new folder."""
+    from recall_ls.core.indexing import Indexer
+    from recall_ls.core.store import Store
+
+    runs = []
+    for _ in range(rounds):
+        with tempfile.TemporaryDirectory(prefix="first-result-store-") as folder:
+            store = Store(Path(folder))
+            cpu, wall = time.process_time(), time.perf_counter()
+            Indexer(store, None).read_sources(archive, ImportOptions())  # no embedder: nothing is embedded
+            runs.append({"cpu_s": round(time.process_time() - cpu, 2), "wall_s": round(time.perf_counter() - wall, 2),
+                         "fragments": store.count_fragments(), "load": round(os.getloadavg()[0], 2)})
+            store.close()
+        print(json.dumps(runs[-1]), flush=True)
+    return {"read_and_store": runs}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tweets", type=int, default=100_000)
     parser.add_argument("--timeout", type=float, default=1800, help="give up after this many seconds")
-    parser.add_argument("--out", default=str(ROOT / "bench" / "out" / "first_result.json"))
+    parser.add_argument("--out", help="default: bench/out/first_result.json (--in-process: first_result_in_process.json)")
+    parser.add_argument("--in-process", action="store_true", help="time the read and store alone, no server")
+    parser.add_argument("--rounds", type=int, default=3, help="with --in-process: how many times")
     args = parser.parse_args()
     if not CORPORA.is_dir():
         sys.exit(f"needs {CORPORA} (the shared corpora)")
@@ -171,9 +196,11 @@ def main() -> None:
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "machine": f"{platform.machine()}, {os.cpu_count()} cores",
             "tweets": len(tweets), "real_tweets": len(base), "words": words,
-        } | asyncio.run(first_results(archive, texts_by_line, words, args.timeout))
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(report, indent=2, ensure_ascii=False))
+        } | (read_in_process(archive, args.rounds) if args.in_process
+             else asyncio.run(first_results(archive, texts_by_line, words, args.timeout)))
+    out = Path(args.out or ROOT / "bench" / "out" / f"first_result{'_in_process' if args.in_process else ''}.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(json.dumps(report, indent=2, ensure_ascii=False))
 
 

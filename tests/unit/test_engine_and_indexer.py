@@ -195,3 +195,41 @@ def test_a_damaged_annoy_generation_is_rebuilt_whatever_the_corpus_size(tmp_path
     assert reopened.snapshot().ann is not None and not reopened.ann_files.problem
     assert not reopened.needs_build() and not ann_file.exists()
     assert ids(Engine(store, embedder, reopened.snapshot).search("word7", k=1, min_score=0.0)) == ["t:7"]
+
+
+def test_the_cycle_collector_is_paused_while_sources_are_read_and_restored_after(tmp_path, monkeypatch):
+    import gc
+    from pathlib import Path
+
+    from recall_ls.core import sources
+    from recall_ls.core.sources.base import ImportOptions
+    from recall_ls.core.store import StoreError
+
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.md").write_text("# A note\n\nAbout gardening in the rain.\n", encoding="utf-8")
+    indexer = Indexer(Store(tmp_path / "index"), HashingEmbedder())
+    read_all, seen = sources.read_all, []
+
+    def watched(*args):
+        seen.append(gc.isenabled())
+        return read_all(*args)
+
+    monkeypatch.setattr(sources, "read_all", watched)
+    assert gc.isenabled()
+    assert indexer.read_sources(Path(tmp_path / "notes"), ImportOptions())[0].fragments == 1
+    assert seen == [False] and gc.isenabled()
+
+    def full_disk(*_args, **_kwargs):
+        raise StoreError("disk full")
+
+    monkeypatch.setattr(indexer.store, "sync_fragments", full_disk)
+    with pytest.raises(StoreError):
+        indexer.read_sources(Path(tmp_path / "notes"), ImportOptions())
+    assert gc.isenabled()  # back on after a failed write too
+    gc.disable()  # a caller that turned it off keeps it off
+    try:
+        with pytest.raises(StoreError):
+            indexer.read_sources(Path(tmp_path / "notes"), ImportOptions())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

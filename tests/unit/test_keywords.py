@@ -163,6 +163,9 @@ MIXED = [
     "東京タワーで朝ごはん, then a walk",
     "Straße, naïve façade, ﬁne ligatures, İstanbul, ΣΟΦΙΑ, emoji 🙂 and #hashtags @you",
     "", "   ", "a" * 80 + " ok",
+    # ASCII texts take a path of their own: punctuation, "_", tabs, links and plurals in it.
+    "snake_case_NAMES\tand\nTABS; www.example.org/a_b WWW.Caps.com (notes!) ftp://x.y/z stories' 42nd",
+    "señor_ñandú: naïve_words, http://x.es/año and más",
 ]
 
 

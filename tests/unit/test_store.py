@@ -47,6 +47,40 @@ def test_numbers_are_never_reused(store):
     assert min(f.num for f in store.iter_fragments()) > top
 
 
+def test_added_numbers_are_the_rows_stored_and_their_keyword_rows(store):
+    store.sync_fragments("/src", [fragment("a", "one")])
+    sync = store.sync_fragments("/src", [fragment("a", "one changed"), fragment("b", "pelicans"), fragment("c", "walrus")])
+    stored = {f.fragment.id: f.num for f in store.iter_fragments()}
+    assert list(sync.added_nums) == [stored["a"], stored["b"], stored["c"]]
+    assert store.keyword_keys(sync.added_nums) == {
+        stored["a"]: "one changed", stored["b"]: "pelican", stored["c"]: "walrus"}
+
+
+def _indexes(store) -> set[str]:
+    rows = store._db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'fragments'")
+    return {name for (name,) in rows if not name.startswith("sqlite_autoindex")}
+
+
+def test_a_bulk_insert_leaves_the_indexes_as_they_were(store, monkeypatch):
+    from recall_ls.core import store as store_module
+
+    monkeypatch.setattr(store_module, "_BULK_ROWS", 3)
+    indexes = _indexes(store)
+    assert indexes == {"fragments_by_id", "fragments_by_hash", "fragments_by_date"}
+    store.sync_fragments("/src", [fragment(f"t{n}", f"text {n}") for n in range(5)])
+    assert _indexes(store) == indexes
+    plan = store._db.execute("EXPLAIN QUERY PLAN SELECT num FROM fragments WHERE text_hash = 'x'").fetchall()
+    assert "fragments_by_hash" in str(plan)
+
+    def broken(*_args):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(store_module.keywords, "add", broken)  # fails after the rows went in
+    with pytest.raises(sqlite3.OperationalError):
+        store.sync_fragments("/other", [fragment(f"o{n}", f"other {n}") for n in range(9)])
+    assert _indexes(store) == indexes and store.count_fragments() == 5
+
+
 def test_sync_limited_to_paths_leaves_other_files_alone(store):
     def note(fid, text, path):
         return fragment(fid, text, source="/notes", path=path)

@@ -386,3 +386,11 @@ def test_id_string_never_goes_through_float():
     assert common.id_string({"id": 1700000000000000011}) == "1700000000000000011"
     assert common.id_string({"id": 1.7e18}) is None
     assert common.id_string({"id_str": "1.7E+18"}) is None
+    assert common.id_string({"id_str": " 42 "}) == "42"
+    assert common.id_string({"id_str": "", "id": "7"}) is None  # id_str given (empty): no fallback
+    assert common.id_string({"id": True}) is None and common.id_string({}) is None
+
+
+def test_counts_are_whole_numbers_or_nothing():
+    assert [common.count(v) for v in ("5", " 12 ", 3, "", "1.5", "-2", True, None, 2.0)] == [
+        5, 12, 3, None, None, None, None, None, None]

@@ -53,6 +53,10 @@ _MARKS = ("\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u06
           "\u0900-\u0963\u0966-\u0dff\u0e31-\u0e3a\u0e47-\u0e4e\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff"
           "\u3099\u309a\ufe20-\ufe2f")
 _WORD = re.compile(f"(?:[^\\W_]|[{_MARKS}])+")
+# The same words as _WORD once "_" is a space: one character class runs faster than the alternation.
+_WORD_RUN = re.compile(f"[\\w{_MARKS}]+")
+# ASCII punctuation, symbols, spaces and "_" to a space: what is left of an ASCII text is its words.
+_ASCII_SPACES = {code: " " for code in range(128) if not chr(code).isalnum()}
 _CJK_CHARS = ("\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
               "\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003ffff")
 _CJK_SPLIT = re.compile(f"([{_CJK_CHARS}\u3099\u309a]+)")
@@ -140,10 +144,15 @@ def index_keys(text: str) -> str:
 
     Every fragment of a source goes through here while it is stored, before it is searchable: texts
     without CJK take a path with no places to keep and each distinct word folded once (100k tweets:
-    12 s -> a few; bench/RESULTS.md)."""
+    12 s -> a few; bench/RESULTS.md); ASCII texts (most tweets) are cut by ``str.translate`` and
+    lowered whole, 1.5x faster again."""
+    if text.isascii():
+        if "://" in text or "www." in text:  # every match of _URL holds one
+            text = _URL.sub(" ", text)
+        return " ".join(filter(None, map(_word_key, text.translate(_ASCII_SPACES).lower().split())))
     if _CJK_RUN.search(text):
         return " ".join(t.key for t in terms(text))
-    return " ".join(filter(None, map(_word_key, _WORD.findall(_URL.sub(" ", text)))))
+    return " ".join(filter(None, map(_word_key, _WORD_RUN.findall(_URL.sub(" ", text).replace("_", " ")))))
 
 
 @lru_cache(maxsize=1 << 16)

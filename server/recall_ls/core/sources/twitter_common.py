@@ -178,6 +178,8 @@ def parse_datetime(value: Any) -> datetime | None:
             month, day, hh, mm, ss, sign, oh, om, year = match.groups()
             if month not in _MONTHS:
                 return None
+            if oh == om == "00":  # every date in real archives: made in UTC at once
+                return datetime(int(year), _MONTHS[month], int(day), int(hh), int(mm), int(ss), tzinfo=timezone.utc)
             moment = datetime(int(year), _MONTHS[month], int(day), int(hh), int(mm), int(ss))
             return _to_utc(moment, sign, oh, om)
         match = _LEGACY_DATE.match(value)
@@ -307,9 +309,6 @@ def entity_links(entities: Any, extended: Any = None) -> tuple[dict[str, str], d
 
 # -- records ---------------------------------------------------------------------------------------
 
-_DIGITS = re.compile(r"^\d+$")
-
-
 def id_string(record: Mapping[str, Any], key: str = "id_str", fallback: str | None = "id") -> str | None:
     """A tweet id as a string of digits, or None.
 
@@ -319,23 +318,20 @@ def id_string(record: Mapping[str, Any], key: str = "id_str", fallback: str | No
     value = record.get(key)
     if value is None and fallback is not None:
         value = record.get(fallback)
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
+    if isinstance(value, str):  # the usual case first: every read tweet has three ids
+        value = value.strip()
+        return value if value.isdecimal() else None  # isdecimal: the digits ``\d`` matches
+    if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    if isinstance(value, str) and _DIGITS.match(value.strip()):
-        return value.strip()
     return None
 
 
 def count(value: Any) -> int | None:
     """``"5"`` or ``5`` as an int (archives write counts as strings); None otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
+    if isinstance(value, str):
+        return int(value) if value.strip().isdecimal() else None
+    if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and _DIGITS.match(value.strip()):
-        return int(value)
     return None
 
 
