@@ -27,6 +27,9 @@ class HashingSession:
         self.indexer = Indexer(self.store, self.embedder, ann_min_items=10_000)
         self.indexer.open()
 
+    def ready(self) -> None:
+        """The model loaded (it always is here) and the vector index is open already."""
+
     def close(self) -> None:
         self.store.close()
 
@@ -103,3 +106,19 @@ def test_an_open_document_is_indexed_from_the_split_it_came_with(live, tmp_path,
     live.update_document("file:///draft.md", path, text)  # no split given (a caller without one)
     live._apply_documents(list(live._documents.items()))
     assert len(splits) == 1
+
+
+def test_a_model_that_loads_after_reading_shows_indexing_while_the_backlog_embeds(live, tmp_path):
+    write_notes(tmp_path / "a", 70)
+    live._settings = LiveSettings(tmp_path / "index", sources=(tmp_path / "a",))
+    session = live._session
+    session.embedder.loaded = False  # still loading: the words are searchable, the meaning waits
+    live._model_requested = True  # the load is under way (this test finishes it below)
+    live._read_sources()
+    assert live.state == "loading-model"
+    session.embedder.loaded = True
+    live._model_loaded(session)
+    assert live.state == "indexing" and live._backlog  # was left at loading-model until the end
+    while live._backlog:
+        live._embed_backlog_chunk()
+    assert live.state == "ready"

@@ -475,6 +475,7 @@ class LiveIndex:
             return
         self._backlog = True
         self._cancel.clear()
+        self._set_state("indexing")  # embedding the backlog (it was loading-model when the model came late)
         self._backlog_total = session.store.count_missing_embeddings(session.embedder.key)
         self._backlog_done = 0
         self._after_backlog_chunk(0)

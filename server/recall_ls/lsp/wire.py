@@ -98,8 +98,7 @@ def status_report(report: LiveReport, debounced: int, open_documents: int, optio
         "indexing": progress(report.status.progress),
         "configuredSources": list(report.configured_sources),
         "openDocuments": open_documents,
-        "options": {"topK": options.top_k, "minScore": options.min_score, "ranking": options.ranking,
-                    "insertFormat": options.insert_format, "debounceMs": options.debounce_ms},
+        "options": settings(options),
         "version": version,
     }
     return reply | _session(report.session) if report.session is not None else reply
@@ -134,7 +133,19 @@ def source(row: dict) -> dict:
     return reply
 
 
+def settings(options: Options) -> dict:
+    """Every setting in effect, by its wire name (``core/settings.py`` names them)."""
+    from recall_ls.core.settings import schema
+
+    return {spec.wire: _plain(getattr(options, spec.name)) for spec in schema(type(options))}
+
+
+def _plain(value):
+    return list(value) if isinstance(value, tuple) else value
+
+
 @cache  # a handful of names, renamed for every item of every keystroke's list
 def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(word.capitalize() for word in rest)
+    from recall_ls.core.settings import camel
+
+    return camel(name)
