@@ -20,6 +20,7 @@ import fnmatch
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -142,29 +143,22 @@ class Engine:
         filters: Filters = NO_FILTERS,
         exclude: Exclusions | None = None,
         ranking: str = DEFAULT_RANKING,
+        *,
+        own_text: bool = False,
     ) -> list[Hit]:
-        """Fragments closest to a short query, by ``ranking``."""
+        """Fragments closest to a short query, by ``ranking``. With ``own_text`` (the query is a text
+        being written: ``related``) a fragment with the same text is that text itself and never shows."""
         if not query.strip():
             return []
+        if own_text:
+            hashes = frozenset({text_hash(query)})
+            exclude = (Exclusions(text_hashes=hashes) if exclude is None else
+                       Exclusions(exclude.ids, exclude.text_hashes | hashes, exclude.path, exclude.lines))
         return self.rank(query, self.query_vector(query, ranking), k, min_score, filters, exclude, ranking)
 
-    def related(
-        self,
-        text: str,
-        k: int = DEFAULT_TOP_K,
-        min_score: float = DEFAULT_MIN_SCORE,
-        filters: Filters = NO_FILTERS,
-        exclude: Exclusions | None = None,
-        ranking: str = DEFAULT_RANKING,
-    ) -> list[Hit]:
-        """Past fragments related to a text being written; a fragment with the same text is the
-        text itself and never shows."""
-        if not text.strip():
-            return []
-        own = Exclusions(text_hashes=frozenset({text_hash(text)}))
-        if exclude is not None:
-            own = Exclusions(exclude.ids, exclude.text_hashes | own.text_hashes, exclude.path, exclude.lines)
-        return self.rank(text, self.query_vector(text, ranking), k, min_score, filters, own, ranking)
+    def related(self, text: str, *args: Any, **kwargs: Any) -> list[Hit]:
+        """Past fragments related to a text being written: ``search`` (same arguments) with ``own_text``."""
+        return self.search(text, *args, own_text=True, **kwargs)
 
     def query_vector(self, text: str, ranking: str) -> np.ndarray | None:
         """The text's vector, or None when meaning cannot help: keyword ranking, or nothing is

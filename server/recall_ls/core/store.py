@@ -256,15 +256,7 @@ class Store:
         produced are removed. One transaction.
         """
         with self._lock, self._transaction():
-            if only_paths is None:
-                rows = self._db.execute("SELECT id, num, text_hash, path FROM fragments WHERE source = ?", (source,))
-            else:
-                paths = list(only_paths)
-                rows = self._db.execute(
-                    f"SELECT id, num, text_hash, path FROM fragments WHERE source = ? AND path IN ({_marks(paths)})",
-                    (source, *paths),
-                )
-            existing = {fid: (num, digest, path) for fid, num, digest, path in rows.fetchall()}
+            existing = self._stored_fragments(source, only_paths)
             wanted = {f.id: f for f in fragments}
             kept = _under(keep_paths)
             gone = existing.keys() - wanted.keys() if remove_missing else ()
@@ -287,12 +279,23 @@ class Store:
             # Same transaction: the keyword tier is complete once the source is read.
             keywords.add(self._db, zip(added, (f.text for f in new)))
             failpoint("store-mid-transaction")
-            for state in files:
-                self._db.execute(
-                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
-                    (state.path, source, state.size, state.mtime_ns),
-                )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
+                ((state.path, source, state.size, state.mtime_ns) for state in files),
+            )
         return SyncResult(tuple(added), tuple(removed), updated)
+
+    def _stored_fragments(self, source: str, only_paths: Iterable[str] | None) -> dict[str, tuple[int, str, str]]:
+        """id -> (number, text hash, path) of what ``source`` holds (under ``only_paths``, if given)."""
+        if only_paths is None:
+            rows = self._db.execute("SELECT id, num, text_hash, path FROM fragments WHERE source = ?", (source,))
+        else:
+            paths = list(only_paths)
+            rows = self._db.execute(
+                f"SELECT id, num, text_hash, path FROM fragments WHERE source = ? AND path IN ({_marks(paths)})",
+                (source, *paths),
+            )
+        return {fid: (num, digest, path) for fid, num, digest, path in rows.fetchall()}
 
     def record_source(self, source: str, kind: str, report_summary: dict) -> None:
         with self._lock, self._transaction():
