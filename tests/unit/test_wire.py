@@ -40,6 +40,17 @@ def test_an_item_names_every_field_in_camel_case():
     assert snake_keys(sent) == []
 
 
+def test_a_post_of_a_thread_names_its_place_and_its_thread():
+    first = {"id": "tweet:1", "snippet": "The first post", "url": "https://x.com/me/status/1"}
+    place = {"id": "thread:tweet:1", "position": 3, "length": 7, "first": first}
+    sent = wire.item(Hit(fragment("tweet:3", "the third post", thread=place), 0.5))
+    assert sent["sourceLabel"] == "thread · 3 of 7" and sent["thread"] == place
+    whole = wire.item(Hit(fragment("thread:tweet:1", "all seven", kind="thread", thread=place | {"position": 0}), 0.5))
+    assert whole["sourceLabel"] == "thread · 7 posts"
+    alone = wire.item(Hit(fragment("tweet:9", "no thread"), 0.5))
+    assert alone["thread"] is None and alone["sourceLabel"] == "tweet"
+
+
 def test_the_status_counts_debounced_edits_as_pending():
     sent = wire.status(live_status(), debounced=2)
     assert sent["pending"] == 3 and sent["percent"] == 30 and sent["revision"] == 7

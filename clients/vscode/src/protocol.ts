@@ -32,7 +32,7 @@ export interface Item {
   id: string;
   score: number;
   text: string;
-  kind: string; // tweet | mastodon | note | like
+  kind: string; // tweet | mastodon | note | like | thread
   source: string;
   location: string;
   url: string | null;
@@ -47,6 +47,16 @@ export interface Item {
   matched?: string[];
   /** How close it reads, set by the server from `score` (absent from servers before it). */
   relevance?: Relevance;
+  /** Its self-thread, for a post of one or a whole one (`sourceLabel` reads `thread · 3 of 7`). */
+  thread?: ThreadPlace | null;
+}
+
+/** Where a post stands in its self-thread; `position` 0 is the whole thread (docs/protocol.md Items). */
+export interface ThreadPlace {
+  id: string;
+  position: number;
+  length: number;
+  first: { id: string; snippet: string; url: string | null };
 }
 
 /** 3 `close`, 2 `related`, 1 `loose` (the server's thresholds, docs/protocol.md Items). */

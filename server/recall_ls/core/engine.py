@@ -96,6 +96,8 @@ class Hit:
             "created_at": f.created_at,
             "title": f.title,
             "matched": list(self.matched),
+            # Its self-thread, for a post of one or a whole one: {id, position, length, first}.
+            "thread": f.meta.get("thread"),
         }
 
 

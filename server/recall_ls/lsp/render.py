@@ -59,7 +59,12 @@ def date_of(fragment: Fragment) -> str:
 
 
 def source_label(fragment: Fragment) -> str:
-    """Short name of where a fragment comes from: ``tweet``, ``mastodon``, or the note's file name."""
+    """Short name of where a fragment comes from: ``tweet``, ``mastodon``, or the note's file name;
+    for a post of a self-thread its place, ``thread · 3 of 7``, and for a whole one ``thread · 7 posts``."""
+    place = fragment.meta.get("thread")
+    if isinstance(place, dict) and place.get("length"):
+        position, length = place.get("position") or 0, place["length"]
+        return f"thread · {position} of {length}" if position else f"thread · {length} posts"
     if fragment.kind == "note":
         return Path(fragment.path).name
     return fragment.kind

@@ -16,13 +16,14 @@ local M = {}
 ---@field score number cosine similarity
 ---@field relevance recall.Relevance? how close it reads (absent from servers before it)
 ---@field text string the whole fragment
----@field kind 'tweet'|'mastodon'|'note'|'like'
+---@field kind 'tweet'|'mastodon'|'note'|'like'|'thread'
 ---@field url string? where a post lives online
 ---@field file string? the file it was read from
 ---@field line integer? 1-based line in `file`
 ---@field snippet string the first 80 characters
 ---@field date string `YYYY-MM-DD`, or `''`
----@field sourceLabel string `tweet`, `mastodon`, or a note's file name
+---@field sourceLabel string `tweet`, `mastodon`, a note's file name, or `thread · 3 of 7`
+---@field thread table? its self-thread: `{id, position, length, first = {id, snippet, url}}` (position 0: the whole thread)
 ---@field title string? a note's title
 ---@field matched string[]? the fragment's own words that matched the query's; `{}` for meaning only
 
