@@ -82,3 +82,12 @@ def test_text_and_links_go_at_the_cursor_a_space_from_words(line, character, sta
 ])
 def test_a_quote_is_a_paragraph_of_its_own(lines, row, expected):
     assert render.placement("> q", "quote", lines, row, 4) == expected
+
+
+def test_a_thread_is_its_posts_as_paragraphs_then_its_first_posts_link():
+    thread = replace(fragment("thread:tweet:1", "First post.  \n\nSecond post,\nin two lines.\n\nThird.", kind="thread"),
+                     url=URL)
+    assert render.thread_insertion(thread, quoted=False) == (
+        "First post.\n\nSecond post,\nin two lines.\n\nThird.\n\n— 2024-01-01 · [source](https://x.com/ada/status/1)")
+    assert render.thread_insertion(thread, quoted=True) == (
+        "> First post.\n>\n> Second post,\n> in two lines.\n>\n> Third.\n>\n> — 2024-01-01 · [source](https://x.com/ada/status/1)")

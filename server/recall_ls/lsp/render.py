@@ -126,9 +126,25 @@ def insertion(fragment: Fragment, style: str) -> str:
         return f"[{_escape_brackets(title)}]({link})"
     if style == "quote":
         body = "\n".join("> " + line if line else ">" for line in lines)
-        attribution = " · ".join(x for x in (date_of(fragment), f"[source]({link})" if link else "") if x)
+        attribution = _attribution(fragment)
         return f"{body}\n>\n> — {attribution}" if attribution else body
     return "\n".join(lines)
+
+
+def thread_insertion(thread: Fragment, quoted: bool) -> str:
+    """``recall.insert``'s ``thread`` format, for a whole self-thread (its fragment: the posts joined in
+    order, a blank line between): each post a paragraph, quoted when ``quoted``, then its date and the
+    link to its first post. Placed as a quote is: a block of its own."""
+    if quoted:
+        return insertion(thread, "quote")
+    body, attribution = "\n".join(_trimmed_lines(thread.text)), _attribution(thread)
+    return f"{body}\n\n— {attribution}" if attribution else body
+
+
+def _attribution(fragment: Fragment) -> str:
+    """``2014-01-05 · [source](https://…)``: when and where, as far as known."""
+    link = link_of(fragment)
+    return " · ".join(x for x in (date_of(fragment), f"[source]({link})" if link else "") if x)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,10 @@ class Commands:
     ALL = (REINDEX, STATUS, SEARCH, HIDE, INSERT, SHOW_RELATED)
 
 
+# ``recall.insert``'s format for a whole self-thread, besides the ``insertFormat`` values.
+INSERT_THREAD = "thread"
+
+
 def item(hit: Hit) -> dict:
     """A hit as sent in ``recall/related`` and command results: the core's record of it
     (``Hit.to_dict``, the CLI's JSON too) in camelCase (``createdAt``), and how it reads."""

@@ -5,7 +5,7 @@ Arguments are checked here and a bad one is a clear ``InvalidParams`` error nami
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
@@ -15,6 +15,9 @@ from recall_ls.lsp import render, wire
 from recall_ls.lsp.config import INSERT_FORMATS
 from recall_ls.lsp.protocol import describe
 from recall_ls.lsp.server import RecallServer
+
+if TYPE_CHECKING:
+    from recall_ls.core.fragments import Fragment
 from recall_ls.lsp.wire import Commands
 
 MAX_SEARCH_K = 1000  # a panel shows a few dozen; more is a mistake, and every hit is rendered and sent
@@ -59,7 +62,10 @@ def _register_document_commands(server: RecallServer) -> None:
         if not isinstance(uri, str) or fragment is None:
             raise JsonRpcInvalidParams(f"{Commands.INSERT}: unknown fragment {fragment_id!r} or missing uri")
         style = spec.get("format") if spec.get("format") in INSERT_FORMATS else ls.options.insert_format
-        text = render.insertion(fragment, style)
+        if spec.get("format") == wire.INSERT_THREAD:
+            text, style = _thread_text(ls, fragment), "quote"  # a block of its own, as a quote is placed
+        else:
+            text = render.insertion(fragment, style)
         if selection is not None and selection.start != selection.end:
             edit = types.TextEdit(range=selection, new_text=text)  # a selection is replaced as it is
         else:
@@ -75,6 +81,13 @@ def _register_document_commands(server: RecallServer) -> None:
         payload = _related_payload(ls, _argument(args, Commands.SHOW_RELATED, "{uri, range, items}", dict))
         ls.protocol.notify(wire.RELATED, payload)
         return payload
+
+
+def _thread_text(ls: RecallServer, fragment: Fragment) -> str:
+    """The whole self-thread of a post (or of a thread item); a fragment in no thread, as itself."""
+    place = fragment.meta.get("thread")
+    thread = ls.fragment(place["id"]) if isinstance(place, dict) else None
+    return render.thread_insertion(thread or fragment, quoted=ls.options.insert_format == "quote")
 
 
 def _placed(ls: RecallServer, uri: str, position: types.Position, text: str, style: str) -> types.TextEdit:
