@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { debounce, Latest } from './debounce';
 import { target } from './format';
 import { PanelAction, PanelState } from './panelView';
-import { Commands, InsertFormat, Item, Range as WireRange } from './protocol';
+import { Commands, InsertAs, InsertFormat, Item, Range as WireRange } from './protocol';
 import { RecallServer, SECTION, ServerState } from './server';
 import { languages, preferredInsertFormat } from './settings';
 
@@ -213,7 +213,7 @@ export class RelatedPanel implements vscode.WebviewViewProvider, vscode.Disposab
     }
   }
 
-  private async insert(item: Item, format: InsertFormat): Promise<void> {
+  private async insert(item: Item, format: InsertAs): Promise<void> {
     const editor = this.editor ?? vscode.window.activeTextEditor;
     if (!editor) {
       void vscode.window.showInformationMessage('Recall: open a Markdown file to insert into.');
@@ -276,7 +276,7 @@ export async function openItem(item: Item): Promise<void> {
 
 /** Inserts an item at an editor's cursor (in place of its selection) as the server formats and places
  * it (`recall.insert`), puts the cursor after it, and gives the editor the focus back. */
-export async function insertAtCursor(server: RecallServer, editor: vscode.TextEditor, item: Item, format: InsertFormat): Promise<boolean> {
+export async function insertAtCursor(server: RecallServer, editor: vscode.TextEditor, item: Item, format: InsertAs): Promise<boolean> {
   const visible = vscode.window.visibleTextEditors.includes(editor)
     ? editor
     : await vscode.window.showTextDocument(editor.document, { preserveFocus: false });

@@ -6,7 +6,7 @@
  */
 
 import { score, similarity, snippet, startFailureMessage } from './format';
-import { InsertFormat, Item, Status } from './protocol';
+import { InsertAs, InsertFormat, Item, Status } from './protocol';
 
 export interface PanelState {
   /** Whether the language server runs. */
@@ -26,18 +26,19 @@ export interface PanelState {
 /** Messages from the webview to the extension. */
 export type PanelAction =
   | { action: 'open'; id: string }
-  | { action: 'insert'; id: string; format: InsertFormat }
+  | { action: 'insert'; id: string; format: InsertAs }
   | { action: 'hide'; id: string }
   | { action: 'restart' }
   | { action: 'log' }
   | { action: 'search' }
   | { action: 'ready' };
 
-const FORMAT_LABELS: Record<InsertFormat, string> = { text: 'Insert', quote: 'Quote', link: 'Link' };
-const FORMAT_TITLES: Record<InsertFormat, string> = {
+const FORMAT_LABELS: Record<InsertAs, string> = { text: 'Insert', quote: 'Quote', link: 'Link', thread: 'Thread' };
+const FORMAT_TITLES: Record<InsertAs, string> = {
   text: 'Insert the text at the cursor',
   quote: 'Insert as a Markdown quote with its date and source',
   link: 'Insert a Markdown link to it',
+  thread: 'Insert the whole thread, each post a paragraph, with the link to its first post',
 };
 
 export function renderPanel(state: PanelState): string {
@@ -79,7 +80,10 @@ function list(state: PanelState): string {
 function row(item: Item, insertFormat: InsertFormat): string {
   const id = esc(item.id);
   const opens = item.url ? `Open ${item.kind === 'tweet' ? 'the tweet' : 'the post'} in the browser` : `Open ${item.sourceLabel}${item.line ? ' at line ' + item.line : ''}`;
-  const formats: InsertFormat[] = [insertFormat, ...(['text', 'quote', 'link'] as InsertFormat[]).filter((f) => f !== insertFormat)];
+  const formats: InsertAs[] = [insertFormat, ...(['text', 'quote', 'link'] as InsertFormat[]).filter((f) => f !== insertFormat)];
+  if (item.thread && item.thread.length > 1) {
+    formats.push('thread');
+  }
   const buttons = formats
     .map(
       (f, i) =>

@@ -127,6 +127,8 @@ export interface StatusReport extends Partial<Status> {
 
 export type InsertFormat = 'text' | 'quote' | 'link';
 export const INSERT_FORMATS: readonly InsertFormat[] = ['text', 'quote', 'link'];
+/** What `recall.insert` can insert: an `insertFormat`, or `thread`, the item's whole self-thread. */
+export type InsertAs = InsertFormat | 'thread';
 
 /** The argument of `recall.insert`: the server formats the item and places it at `position`, or in
  * place of a non-empty `range` (docs/protocol.md, Insert). */
@@ -134,7 +136,7 @@ export interface InsertSpec {
   uri: string;
   position: Position;
   id: string;
-  format?: InsertFormat;
+  format?: InsertAs;
   range?: Range;
 }
 

@@ -19,7 +19,7 @@ import {
   State,
   TextDocumentPositionParams,
 } from 'vscode-languageclient/node';
-import { Commands, InsertFormat, InsertResult, InsertSpec, Related, RELATED, RelatedResult, Status, STATUS } from './protocol';
+import { Commands, InsertAs, InsertResult, InsertSpec, Related, RELATED, RelatedResult, Status, STATUS } from './protocol';
 import {
   CLIENT_KEYS,
   findExecutable,
@@ -127,7 +127,7 @@ export class RecallServer implements vscode.Disposable {
   /** Inserts an item into a document through `recall.insert`: the server formats it, places it at the
    * cursor or in place of the selection, and sends the edit. Where the inserted text ends, or
    * undefined when the edit was not applied. */
-  async insert(document: vscode.TextDocument, selection: vscode.Selection, id: string, format: InsertFormat): Promise<vscode.Position | undefined> {
+  async insert(document: vscode.TextDocument, selection: vscode.Selection, id: string, format: InsertAs): Promise<vscode.Position | undefined> {
     const client = this.runningClient();
     const c2p = client.code2ProtocolConverter;
     const spec: InsertSpec = { uri: c2p.asUri(document.uri), position: c2p.asPosition(selection.active), id, format };

@@ -138,7 +138,7 @@ end
 
 ---@class recall.InsertOpts
 ---@field win? integer window whose cursor receives the text (default: the current one)
----@field format? 'text'|'quote'|'link' default: the server's `insertFormat`
+---@field format? 'text'|'quote'|'link'|'thread' default: the server's `insertFormat`; `thread`: the item's whole self-thread
 ---@field on_done? fun(applied: boolean)
 
 ---Inserts an item at the cursor of a window, through the server (`recall.insert`), so the text

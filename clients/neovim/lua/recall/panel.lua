@@ -5,8 +5,8 @@
 --- (`recall/related` request) when the cursor rests or moves to another paragraph, debounced with a
 --- libuv timer. Answers to requests that a newer one overtook are dropped.
 ---
---- Keys in the panel: `<CR>` open the source, `i` insert at the writing window's cursor, `x` hide for
---- good, `K` details (how close, with the number), `r` refresh, `q` close. The words that made an item match are highlighted (`RecallMatch`).
+--- Keys in the panel: `<CR>` open the source, `i` insert at the writing window's cursor, `T` insert
+--- the whole thread of a thread's post, `x` hide for good, `K` details (how close, with the number), `r` refresh, `q` close. The words that made an item match are highlighted (`RecallMatch`).
 
 local config = require('recall.config')
 local items = require('recall.items')
@@ -112,7 +112,7 @@ local function render()
   if current and words ~= 'ready' then
     title = title .. ' · ' .. words
   end
-  local lines = { title, '<CR> open  i insert  x hide  K details  q close', '' }
+  local lines = { title, '<CR> open  i insert  T thread  x hide  K details  q close', '' }
   local marks = { { 0, 0, #title, 'RecallTitle' }, { 1, 0, #lines[2], 'RecallHint' } }
   state.rows = {}
   if #state.items == 0 then
@@ -300,6 +300,17 @@ local function create_buffer()
       items.insert(item, { win = M.source_window() })
     end),
     'insert at the cursor of the writing window'
+  )
+  map(
+    'T',
+    on_item(function(item)
+      if not (item.thread and item.thread.length > 1) then
+        vim.notify('Recall: this item is not part of a thread', vim.log.levels.INFO)
+        return
+      end
+      items.insert(item, { win = M.source_window(), format = 'thread' })
+    end),
+    'insert the whole thread (each post a paragraph, then its first post's link)'
   )
   map(
     'x',

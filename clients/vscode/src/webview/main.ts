@@ -5,7 +5,7 @@
 
 import { highlightNodes } from '../highlight';
 import { PanelAction, PanelState, renderPanel, rowText } from '../panelView';
-import type { InsertFormat } from '../protocol';
+import type { InsertAs } from '../protocol';
 
 declare function acquireVsCodeApi(): { postMessage(message: PanelAction): void; setState(state: unknown): void; getState(): unknown };
 
@@ -57,7 +57,7 @@ root.addEventListener('click', (event) => {
       break;
     case 'insert':
       if (id) {
-        vscode.postMessage({ action, id, format: (format as InsertFormat) ?? 'text' });
+        vscode.postMessage({ action, id, format: (format as InsertAs) ?? 'text' });
       }
       break;
     case 'restart':

@@ -27,6 +27,15 @@ test('rows show the snippet, date, source and relevance, with open, insert and h
   assert.match(html, /data-action="hide" data-id="note:abc"/);
 });
 
+test('a post of a thread reads "thread · 3 of 7" and offers its whole thread; a lone item does not', () => {
+  const first = { id: 'tweet:1', snippet: 'The first post', url: 'https://x.com/me/status/1' };
+  const post = { ...tweet, id: 'tweet:3', sourceLabel: 'thread · 3 of 7', thread: { id: 'thread:tweet:1', position: 3, length: 7, first } };
+  const html = renderPanel(state({ items: [post, note] }));
+  assert.match(html, /<span class="source">thread · 3 of 7<\/span>/);
+  assert.match(html, /data-action="insert" data-format="thread" data-id="tweet:3" title="Insert the whole thread/);
+  assert.doesNotMatch(html, /data-format="thread" data-id="note:abc"/);
+});
+
 test('relevance: a 3-step bar filled per level, the label beside it, the number in the tooltip', () => {
   const pips = (html: string) => (html.match(/<i class="pip[^"]*">/g) ?? []).map((p) => (p.includes(' on') ? '●' : '○')).join('');
   const related = closeness({ score: 0.5249, relevance: { level: 2, label: 'related' } });
