@@ -535,14 +535,14 @@ def _add_import_options(p: argparse.ArgumentParser) -> None:
 
 
 def _add_query_options(p: argparse.ArgumentParser) -> None:
-    from recall_ls.core.defaults import DEFAULT_MIN_SCORE, DEFAULT_RANKING, DEFAULT_TOP_K, RANKING_MEANINGS, RANKINGS
-    from recall_ls.core.fragments import Kind
+    from recall_ls.core.defaults import DEFAULT_MIN_SCORE, DEFAULT_RANKING, DEFAULT_TOP_K, KIND_MEANINGS, RANKING_MEANINGS, RANKINGS
 
     p.add_argument("-k", type=int, default=DEFAULT_TOP_K, help=f"how many results (default {DEFAULT_TOP_K})")
     p.add_argument("--min-score", type=float, default=DEFAULT_MIN_SCORE, help="drop results below this score")
     meanings = "; ".join(f"{name}: {meaning}" for name, meaning in RANKING_MEANINGS.items())
     p.add_argument("--ranking", choices=RANKINGS, default=DEFAULT_RANKING, help=f"{meanings} (default {DEFAULT_RANKING})")
-    p.add_argument("--kind", action="append", choices=list(Kind.ALL), help="only this kind")
+    kinds = "; ".join(f"{kind}: {meaning}" for kind, meaning in KIND_MEANINGS.items())
+    p.add_argument("--kind", action="append", choices=list(KIND_MEANINGS), help=f"only this kind (repeatable): {kinds}")
     p.add_argument("--since", help="only from this date on (YYYY, YYYY-MM or YYYY-MM-DD)")
     p.add_argument("--until", help="only up to this date (inclusive)")
     p.add_argument("--path", help="only fragments whose file matches this glob")

@@ -1,6 +1,6 @@
 """Instant, hybrid recall through a real server and the real model: the keyword tier answers while
 the model is still loading (held on purpose, ``RECALL_HOLD``), meaning joins once it is loaded, every
-item says which words matched, and the ``ranking`` setting applies without a restart.
+item says which words matched, and the ``ranking`` and filter settings apply without a restart.
 
 The tests of this module run in order against one server per client.
 """
@@ -102,3 +102,25 @@ async def test_the_ranking_setting_applies_without_a_restart(client: LanguageCli
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"recall": {"ranking": "hybrid"}}))
     await asyncio.wait_for(ranking_is("hybrid"), 30)
     assert (await command(client, "recall.search", "repairing my bicycle"))[0]["id"] == BIKE
+
+
+async def test_the_filters_apply_without_a_restart(client: LanguageClient):
+    async def settings_are(**expected) -> None:
+        while any((await command(client, "recall.status"))["options"][k] != v for k, v in expected.items()):
+            await asyncio.sleep(0)  # request round trips until the notification has been handled
+
+    def change(**settings) -> None:
+        client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"recall": settings}))
+
+    assert BIKE in [i["id"] for i in await command(client, "recall.search", "derailleurs")]
+    change(kinds=["note"])
+    await asyncio.wait_for(settings_are(kinds=["note"]), 30)
+    assert await command(client, "recall.search", "derailleurs") == []  # the tweet is left out...
+    found = await command(client, "recall.search", "a daily writing habit")
+    assert found and {i["kind"] for i in found} == {"note"}  # ...and notes still come
+    change(kinds=["tweet"], until="2001")
+    await asyncio.wait_for(settings_are(kinds=["tweet"], until="2001"), 30)
+    assert await command(client, "recall.search", "derailleurs") == []  # the tweet is from after 2001
+    change()
+    await asyncio.wait_for(settings_are(kinds=["tweet", "reply", "thread", "mastodon", "note"], until=""), 30)
+    assert BIKE in [i["id"] for i in await command(client, "recall.search", "derailleurs")]

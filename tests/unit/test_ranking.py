@@ -144,3 +144,18 @@ def test_a_serving_engine_asks_its_own_query_vectors_and_answers_by_words_withou
     ready = Engine(store, NoModel(), indexer.snapshot, lambda: hidden, query_vectors=embedder.encode_query)
     assert ids(ready.search("sourdough fermentation", k=1, min_score=0.3)) == ["t:1"]
     assert ready.fragment("t:1").text == EMBEDDED["t:1"] and ready.fragment("t:404") is None
+
+
+def test_the_kinds_filter_tells_replies_to_others_from_a_threads_own_posts():
+    from recall_ls.core.engine import filter_kind
+
+    place = {"id": "thread:tweet:1", "length": 3, "first": {}}
+    assert filter_kind(fragment("tweet:1", "a tweet")) == "tweet"
+    assert filter_kind(fragment("tweet:2", "@ada a reply", is_reply=True)) == "reply"
+    assert filter_kind(fragment("tweet:3", "and so on", is_reply=True, thread=place | {"position": 2})) == "tweet"
+    # A thread that began as a reply to someone else: its first post is a reply, the thread a thread.
+    assert filter_kind(fragment("tweet:4", "@bob first", is_reply=True, thread=place | {"position": 1})) == "reply"
+    assert filter_kind(fragment("thread:tweet:4", "all", kind="thread", is_reply=True, thread=place | {"position": 0})) == "thread"
+    only_replies = Filters(kinds=frozenset({"reply"}))
+    assert only_replies.accept(fragment("tweet:2", "@ada a reply", is_reply=True))
+    assert not only_replies.accept(fragment("tweet:1", "a tweet"))

@@ -100,6 +100,9 @@ def test_neovim_help_names_settings_with_the_schema_defaults():
     ("model", False, "recall.model: expected a model name or folder, got False"),
     ("insertFormat", "bold", "recall.insertFormat: expected one of text, quote, link, got 'bold'"),
     ("maxFileBytes", -1, "recall.maxFileBytes: expected a non-negative whole number, got -1"),
+    ("kinds", ["tweet", "retweet"], "recall.kinds: unknown 'retweet': expected any of tweet, reply, thread, mastodon, note, like"),
+    ("since", "2019-13", "recall.since: expected a date (YYYY, YYYY-MM or YYYY-MM-DD) or nothing, got '2019-13'"),
+    ("until", "last year", "recall.until: expected a date (YYYY, YYYY-MM or YYYY-MM-DD) or nothing, got 'last year'"),
 ])
 def test_a_bad_value_is_named_and_its_default_used(key, value, words):
     options, problems = build_options({_snake(key): value})
@@ -132,3 +135,15 @@ def test_a_bad_value_is_told_once_while_it_stays_and_again_when_it_changes():
     assert layers.build(None)[1] == []
     layers.client = {"minScore": "higher"}  # fixed, then wrong again: told again
     assert len(layers.build(None)[1]) == 1
+
+
+def test_filters_come_from_kinds_since_and_until():
+    from recall_ls.core.engine import Filters
+
+    assert DEFAULTS.filters() == Filters(kinds=frozenset({"tweet", "reply", "thread", "mastodon", "note"}))
+    assert not DEFAULTS.filters().active  # leaving out likes alone asks for no deeper search
+    options, problems = build_options({"kinds": ["note"], "since": "2019", "until": "2021-06"})
+    assert problems == [] and options.filters() == Filters(kinds=frozenset({"note"}), since="2019", until="2021-06")
+    assert options.filters().active
+    everything, _ = build_options({"kinds": ["tweet", "reply", "thread", "mastodon", "note", "like"]})
+    assert everything.filters() == Filters()

@@ -15,6 +15,21 @@ RANKING_MEANINGS = {
     "read; never needs the model.",
 }
 RANKINGS = tuple(RANKING_MEANINGS)
+
+# What the ``kinds`` filter keeps (the setting, ``recall-ls search --kind``): a fragment's own kind, but a
+# reply to someone else is ``reply`` (a post that continues the author's own thread is not) and a whole
+# self-thread is ``thread``. Likes are other people's writing: shown only when asked for.
+KIND_MEANINGS = {
+    "tweet": "Your tweets (the posts of your own threads too).",
+    "reply": "Your replies to other people.",
+    "thread": "Your self-threads, each as a whole.",
+    "mastodon": "Your Mastodon posts.",
+    "note": "Your notes.",
+    "like": "Tweets you liked (other people's writing; indexed only with `includeLikes`).",
+}
+DEFAULT_KINDS = tuple(kind for kind in KIND_MEANINGS if kind != "like")
+# A date filter (``since``, ``until``): a year, a month or a day, compared with a fragment's date by prefix.
+DATE_FILTER = r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?"
 DEFAULT_RANKING = "hybrid"
 # A fragment that matches this share of a query's rare-word weight (IDF mass) is related by its
 # words even when its meaning scores under minScore, or when it has no vector yet. Calibrated

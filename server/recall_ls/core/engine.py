@@ -25,7 +25,14 @@ from typing import Any
 import numpy as np
 
 from recall_ls.core import keywords
-from recall_ls.core.defaults import DEFAULT_MIN_SCORE, DEFAULT_RANKING, DEFAULT_TOP_K, KEYWORD_MIN_SHARE, RANKINGS
+from recall_ls.core.defaults import (
+    DEFAULT_MIN_SCORE,
+    DEFAULT_RANKING,
+    DEFAULT_TOP_K,
+    KEYWORD_MIN_SHARE,
+    KIND_MEANINGS,
+    RANKINGS,
+)
 from recall_ls.core.embed import Embedder
 from recall_ls.core.fragments import Fragment, Kind, text_hash
 from recall_ls.core.index import VectorIndex
@@ -52,7 +59,7 @@ class Filters:
     path_glob: str | None = None
 
     def accept(self, fragment: Fragment) -> bool:
-        if self.kinds and fragment.kind not in self.kinds:
+        if self.kinds and filter_kind(fragment) not in self.kinds:
             return False
         if self.since or self.until:
             date = fragment.created_at or fragment.meta.get("mtime")
@@ -68,7 +75,23 @@ class Filters:
 
     @property
     def active(self) -> bool:
-        return bool(self.kinds or self.since or self.until or self.path_glob)
+        """Whether they may drop many candidates (so more are asked for): leaving out only likes,
+        which are few and indexed only when asked for, does not."""
+        narrowed = self.kinds is not None and not self.kinds >= _ALL_BUT_LIKES
+        return bool(narrowed or self.since or self.until or self.path_glob)
+
+
+_ALL_BUT_LIKES = frozenset(kind for kind in KIND_MEANINGS if kind != Kind.LIKE)
+
+
+def filter_kind(fragment: Fragment) -> str:
+    """The fragment's kind as the ``kinds`` filter sees it (``KIND_MEANINGS``): ``reply`` for a reply to
+    someone else; a post continuing the author's own thread keeps its kind."""
+    if fragment.meta.get("is_reply") and fragment.kind != Kind.THREAD:
+        place = fragment.meta.get("thread")
+        if not (isinstance(place, dict) and (place.get("position") or 0) > 1):
+            return "reply"
+    return fragment.kind
 
 
 NO_FILTERS = Filters()

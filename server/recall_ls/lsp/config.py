@@ -21,11 +21,22 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from recall_ls.core.defaults import DEFAULT_MIN_SCORE, DEFAULT_RANKING, DEFAULT_TOP_K, RANKING_MEANINGS
+from recall_ls.core.defaults import (
+    DATE_FILTER,
+    DEFAULT_KINDS,
+    DEFAULT_MIN_SCORE,
+    DEFAULT_RANKING,
+    DEFAULT_TOP_K,
+    KIND_MEANINGS,
+    RANKING_MEANINGS,
+)
 from recall_ls.core.settings import Setting, camel, schema, setting
 from recall_ls.core.sources.base import ImportOptions
+
+if TYPE_CHECKING:
+    from recall_ls.core.engine import Filters
 
 INSERT_FORMAT_MEANINGS = {
     "text": "The fragment's text as it is.",
@@ -96,11 +107,38 @@ class Options(ImportOptions):
     insert_format: str = setting(
         "text", "What completion and **Insert** (`recall.insert`) put in the document.", choices=INSERT_FORMAT_MEANINGS
     )
+    kinds: tuple[str, ...] = setting(
+        DEFAULT_KINDS,
+        "Which of your past writing to show, on every surface (the list, hover, completion, code lens "
+        "counts, symbol search); applies at once, without re-indexing.",
+        choices=KIND_MEANINGS,
+    )
+    since: str = setting(
+        "",
+        "Show only writing from this date on: `2019`, `2019-06` or `2019-06-30`; empty: no limit.",
+        pattern=f"({DATE_FILTER})?",
+        expected="a date (YYYY, YYYY-MM or YYYY-MM-DD) or nothing",
+        shown_default="no limit",
+    )
+    until: str = setting(
+        "",
+        "Show only writing up to this date, inclusive: `2021`, `2021-12` or `2021-12-31`; empty: no limit.",
+        pattern=f"({DATE_FILTER})?",
+        expected="a date (YYYY, YYYY-MM or YYYY-MM-DD) or nothing",
+        shown_default="no limit",
+    )
     code_lens: bool = setting(True, "Show a code lens above each paragraph with how many related fragments it has.")
     code_lens_min_words: int = setting(5, "Paragraphs shorter than this many words get no code lens.", minimum=0)
 
     def import_options(self) -> ImportOptions:
         return ImportOptions(**{f.name: getattr(self, f.name) for f in dataclasses.fields(ImportOptions)})
+
+    def filters(self) -> Filters:
+        """What every query keeps, from ``kinds``, ``since`` and ``until``."""
+        from recall_ls.core.engine import Filters
+
+        kinds = None if set(self.kinds) >= set(KIND_MEANINGS) else frozenset(self.kinds)
+        return Filters(kinds=kinds, since=self.since or None, until=self.until or None)
 
 
 DEFAULTS = Options()
@@ -186,6 +224,9 @@ def _coerce(spec: Setting, value: Any, root: Path | None) -> Any:
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
             raise ValueError(f"expected a list of strings, got {_show(value)}")
+        unknown = [i for i in items if spec.choices and i not in spec.values]
+        if unknown:
+            raise ValueError(f"unknown {', '.join(map(_show, unknown))}: expected any of {', '.join(spec.values)}")
         return tuple(_expand_path(i, root) for i in items if i.strip()) if spec.path else tuple(items)
     if spec.kind == "string":
         return _text(spec, value, root)

@@ -46,11 +46,13 @@ def _number(value: float) -> int | float:
 def contribution(spec: Setting) -> dict[str, Any]:
     """One ``recall.*`` property of VS Code's configuration contribution."""
     prop: dict[str, Any] = {"type": spec.kind}
-    if spec.kind == "array":
-        prop["items"] = {"type": "string"}
-    if spec.choices:
-        prop["enum"] = list(spec.values)
-        prop["enumDescriptions"] = [meaning for _value, meaning in spec.choices]
+    choices = {"enum": list(spec.values), "enumDescriptions": [meaning for _value, meaning in spec.choices]}
+    if spec.kind == "array":  # a list of strings; with choices, a set of them (VS Code offers checkboxes)
+        prop["items"] = {"type": "string"} | (choices if spec.choices else {})
+        if spec.choices:
+            prop["uniqueItems"] = True
+    elif spec.choices:
+        prop |= choices
     prop["default"] = wire_default(spec)
     if spec.scope:
         prop["scope"] = spec.scope
