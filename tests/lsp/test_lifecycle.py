@@ -40,8 +40,20 @@ async def test_hide_persists_across_a_restart(spec, tmp_path):
         assert (await status(second))["hidden"] == 1
         # A restart re-reads the sources but embeds nothing again: every text was stored.
         assert (await status(second))["searchable"] == (await status(second))["fragments"]
+        # A hidden fragment is listed, and can be shown again: by id, or all of them at once.
+        listed = await command(second, "recall.hidden")
+        assert [(h["id"], "Sourdough" in h["text"]) for h in listed] == [(hidden, True)] and listed[0]["hiddenAt"]
+        assert await command(second, "recall.unhide", hidden) == {"unhidden": 1}
+        assert hidden in [h["id"] for h in await search(second, "baking bread with a long fermentation")]
+        await command(second, "recall.hide", hidden)
+        assert await command(second, "recall.unhide", {"all": True}) == {"unhidden": 1}
+        assert await command(second, "recall.hidden") == [] and (await status(second))["hidden"] == 0
     finally:
         await second.shutdown_session()
+
+
+async def command(client, name: str, *arguments):
+    return await client.workspace_execute_command_async(types.ExecuteCommandParams(command=name, arguments=list(arguments)))
 
 
 @pytest.mark.parametrize("spec", CLIENTS)

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { debounce } from './debounce';
 import { notRunningReport, statusReport } from './format';
+import { showHidden } from './hidden';
 import { RelatedPanel, VIEW_ID } from './panel';
 import { Commands, StatusReport } from './protocol';
 import { searchPastWriting } from './search';
@@ -65,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.commands.registerCommand('recall.restartServer', () => recall.restart('Restart Server command')),
     vscode.commands.registerCommand('recall.showLog', () => log.show()),
+    vscode.commands.registerCommand('recall.showHidden', () => showHidden(recall)),
     vscode.workspace.onDidOpenTextDocument(startIfWanted),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (RESTART_KEYS.some((key) => e.affectsConfiguration(`${SECTION}.${key}`))) {

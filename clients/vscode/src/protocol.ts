@@ -13,6 +13,8 @@ export const Commands = {
   reindex: 'recall.reindex',
   search: 'recall.search',
   hide: 'recall.hide',
+  unhide: 'recall.unhide',
+  hidden: 'recall.hidden',
   insert: 'recall.insert',
   showRelated: 'recall.showRelated',
 } as const;
@@ -124,6 +126,10 @@ export interface StatusReport extends Partial<Status> {
   options?: Record<string, unknown>;
   version?: string;
 }
+
+/** One of `recall.hidden`'s results: an item (score 0) with when it was hidden, or only its id and
+ * `text: null` when the index no longer holds it. */
+export type HiddenItem = (Item & { hiddenAt: string }) | { id: string; text: null; hiddenAt: string };
 
 export type InsertFormat = 'text' | 'quote' | 'link';
 export const INSERT_FORMATS: readonly InsertFormat[] = ['text', 'quote', 'link'];

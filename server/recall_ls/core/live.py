@@ -21,7 +21,7 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -43,6 +43,7 @@ from recall_ls.core.store import StoreError, now_iso
 from recall_ls.core.watch import Change, SourceWatcher
 
 if TYPE_CHECKING:
+    from recall_ls.core.fragments import Fragment
     from recall_ls.core.markdown.splitter import NoteSplit
 
 log = logging.getLogger(__name__)
@@ -200,6 +201,23 @@ class LiveIndex:
         if session is not None:
             session.hide(fragment_id)
             self._emit(LiveEvent("changed"))
+
+    def unhide(self, fragment_ids: Sequence[str] | None) -> int:
+        """Show hidden fragments again (None: all); like ``hide``, at once and not through the writer."""
+        session = self._session
+        if session is None:
+            return 0
+        count = session.unhide(fragment_ids)
+        self._emit(LiveEvent("changed"))
+        return count
+
+    def hidden(self) -> list[tuple[str, str, Fragment | None]]:
+        """(id, when hidden, the fragment if the index still holds it) of every hidden fragment."""
+        session = self._session
+        if session is None:
+            return []
+        store = session.store
+        return [(fid, at, found.fragment if (found := store.fragment_by_id(fid)) else None) for fid, at in store.hidden()]
 
     def stop(self) -> None:
         with self._wake:

@@ -5,6 +5,7 @@ The CLI and the language server both build theirs here, so both read and write t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from recall_ls.core.embed import Embedder, resolve_model
@@ -51,6 +52,12 @@ class Session:
         """Never show this fragment again (persisted)."""
         self.store.hide(fragment_id)
         self._hidden = frozenset(self.store.hidden_ids())
+
+    def unhide(self, fragment_ids: Sequence[str] | None) -> int:
+        """Show these hidden fragments again (None: all of them); how many were hidden."""
+        count = self.store.unhide(fragment_ids)
+        self._hidden = frozenset(self.store.hidden_ids())
+        return count
 
     def close(self) -> None:
         self.store.close()

@@ -606,6 +606,18 @@ class Store:
         with self._lock:
             return {r[0] for r in self._db.execute("SELECT id FROM hidden")}
 
+    def hidden(self) -> list[tuple[str, str]]:
+        """(id, when it was hidden) of every hidden fragment, the latest first."""
+        with self._lock:
+            return self._db.execute("SELECT id, hidden_at FROM hidden ORDER BY hidden_at DESC, id").fetchall()
+
+    def unhide(self, fragment_ids: Sequence[str] | None) -> int:
+        """Show these fragments again (None: every hidden one); how many were hidden."""
+        with self._lock, self._transaction():
+            if fragment_ids is None:
+                return self._db.execute("DELETE FROM hidden").rowcount
+            return self._db.executemany("DELETE FROM hidden WHERE id = ?", ((i,) for i in fragment_ids)).rowcount
+
     def salvage(self, damaged: Path) -> dict[str, int]:
         """Copy what can still be read from a damaged database: the embeddings (costly to make again)
         and the hidden list (the user's choices, which no source gives back). The rest comes back from

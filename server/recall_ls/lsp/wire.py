@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from lsprotocol.types import Range
 
     from recall_ls.core.engine import Hit
+    from recall_ls.core.fragments import Fragment
     from recall_ls.core.indexing import Progress
     from recall_ls.core.live_status import LiveReport, LiveStatus, SessionReport, Tiers
     from recall_ls.lsp.config import Options
@@ -36,10 +37,12 @@ class Commands:
     STATUS = "recall.status"
     SEARCH = "recall.search"
     HIDE = "recall.hide"
+    UNHIDE = "recall.unhide"  # a fragment id, or {"all": true}
+    HIDDEN = "recall.hidden"  # the hidden fragments, to choose what to show again
     INSERT = "recall.insert"
     SHOW_RELATED = "recall.showRelated"  # the code lens command; clients normally run it themselves
     # In the order ``recall_ls.lsp.features.commands`` registers them: pygls lists them so.
-    ALL = (REINDEX, STATUS, SEARCH, HIDE, INSERT, SHOW_RELATED)
+    ALL = (REINDEX, STATUS, SEARCH, HIDE, UNHIDE, HIDDEN, INSERT, SHOW_RELATED)
 
 
 # ``recall.insert``'s format for a whole self-thread, besides the ``insertFormat`` values.
@@ -60,6 +63,15 @@ def item(hit: Hit) -> dict:
         "sourceLabel": render.source_label(fragment),
         "relevance": render.relevance(hit.score),
     }
+
+
+def hidden(listed: list[tuple[str, str, Fragment | None]]) -> list[dict]:
+    """``recall.hidden``'s result: each hidden fragment as an item (score 0) with ``hiddenAt``, or,
+    when the index no longer holds it, ``{id, hiddenAt, text: null}``."""
+    from recall_ls.core.engine import Hit
+
+    return [(item(Hit(fragment, 0.0)) if fragment else {"id": fid, "text": None}) | {"hiddenAt": at}
+            for fid, at, fragment in listed]
 
 
 def related(span: Range | None, hits: list[Hit], uri: str | None = None) -> dict:

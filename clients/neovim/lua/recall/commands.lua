@@ -5,6 +5,7 @@
 ---   search   search past writing by meaning: `:Recall search [words]`
 ---   insert   insert a related fragment (the panel's line, or one picked from the list)
 ---   hide     hide a related fragment for good (the panel's line, or one picked)
+---   unhide   show a hidden fragment again (picked from the hidden ones, or all of them)
 ---   reindex  re-read every source
 ---   status   what the server is doing, what is indexed
 
@@ -47,6 +48,47 @@ M.subcommands = {
     end
     require('recall.search').pick_related('Recall: hide for good', function(chosen)
       require('recall.items').hide(chosen, refresh)
+    end)
+  end,
+  unhide = function()
+    local lsp = require('recall.lsp')
+    local client = lsp.require_client()
+    if not client then
+      return
+    end
+    lsp.execute(client, lsp.commands.hidden, {}, function(err, hidden)
+      if err then
+        return lsp.report(lsp.commands.hidden, err)
+      end
+      if not hidden or #hidden == 0 then
+        return vim.notify('Recall: nothing is hidden', vim.log.levels.INFO)
+      end
+      local choices = vim.list_extend({ { all = true } }, hidden)
+      vim.ui.select(choices, {
+        prompt = 'Recall: show again',
+        kind = 'recall.unhide',
+        format_item = function(choice)
+          if choice.all then
+            return ('all hidden fragments (%d)'):format(#hidden)
+          end
+          local what = choice.snippet or ('%s (no longer in the index)'):format(choice.id)
+          return ('%s · hidden %s'):format(what, (choice.hiddenAt or ''):sub(1, 10))
+        end,
+      }, function(choice)
+        if not choice then
+          return
+        end
+        lsp.execute(client, lsp.commands.unhide, { choice.all and { all = true } or choice.id }, function(e, result)
+          if e then
+            return lsp.report(lsp.commands.unhide, e)
+          end
+          vim.notify(('Recall: %d shown again'):format(result and result.unhidden or 0), vim.log.levels.INFO)
+          local panel = package.loaded['recall.panel']
+          if panel then
+            panel.refresh(true)
+          end
+        end)
+      end)
     end)
   end,
   reindex = function()

@@ -18,6 +18,8 @@ M.commands = {
   status = 'recall.status',
   search = 'recall.search',
   hide = 'recall.hide',
+  unhide = 'recall.unhide',
+  hidden = 'recall.hidden',
   insert = 'recall.insert',
   show_related = 'recall.showRelated',
 }

@@ -1,4 +1,4 @@
-"""``workspace/executeCommand``: reindex, status, search, hide, insert, and showRelated.
+"""``workspace/executeCommand``: reindex, status, search, hide, unhide, hidden, insert, and showRelated.
 
 Arguments are checked here and a bad one is a clear ``InvalidParams`` error naming the command.
 """
@@ -47,6 +47,17 @@ def register(server: RecallServer) -> None:
         fragment_id = _argument(args, Commands.HIDE, "fragment id", str)
         ls.live.hide(fragment_id)
         return {"hidden": fragment_id}
+
+    @server.command(Commands.UNHIDE)
+    def unhide(ls: RecallServer, *args: Any) -> dict:
+        which = _argument(args, Commands.UNHIDE, 'a fragment id or {"all": true}', str | dict)
+        if isinstance(which, dict) and which.get("all") is not True:
+            raise JsonRpcInvalidParams(f'{Commands.UNHIDE}: expected a fragment id or {{"all": true}}, got {which!r}')
+        return {"unhidden": ls.live.unhide(None if isinstance(which, dict) else [which])}
+
+    @server.command(Commands.HIDDEN)
+    def hidden(ls: RecallServer, *args: Any) -> list[dict]:
+        return wire.hidden(ls.live.hidden())
 
     _register_document_commands(server)
 

@@ -6,7 +6,7 @@ return function(t)
   t.expect(vim.g.recall == nil, 'this case starts through setup(), not vim.g.recall')
   local completions = vim.fn.getcompletion('Recall ', 'cmdline')
   t.expect(
-    vim.deep_equal(completions, { 'hide', 'insert', 'panel', 'reindex', 'search', 'status' }),
+    vim.deep_equal(completions, { 'hide', 'insert', 'panel', 'reindex', 'search', 'status', 'unhide' }),
     'completions: %s',
     vim.inspect(completions)
   )
@@ -30,7 +30,7 @@ return function(t)
         return choose.action
       end
       for _, item in ipairs(items) do
-        if item.text:find('same idea three times', 1, true) then
+        if item.text and item.text:find('same idea three times', 1, true) then
           return item
         end
       end
@@ -98,6 +98,33 @@ return function(t)
       t.expect(not hidden_tweet, 'a hidden item came back: %s', item.text)
     end
   end
+
+  -- :Recall unhide: the hidden tweet is listed (after a choice of all), chosen, and comes back.
+  local asked = #ui.selects
+  vim.cmd('Recall unhide')
+  t.wait('the shown-again notice', function()
+    for _, note in ipairs(ui.notes) do
+      if note.message == 'Recall: 1 shown again' then
+        return true
+      end
+    end
+  end)
+  local offered = ui.selects[asked + 1]
+  t.expect(offered.opts.prompt == 'Recall: show again', 'unhide prompt: %s', offered.opts.prompt)
+  t.expect(offered.opts.format_item(offered.items[1]) == 'all hidden fragments (1)', 'first choice: all')
+  local back = vim.lsp.buf_request_sync(
+    buf,
+    'workspace/executeCommand',
+    { command = 'recall.search', arguments = { 'I had the same idea three times and forgot it twice' } },
+    10000
+  )
+  local returned = false
+  for _, reply in pairs(back or {}) do
+    for _, item in ipairs(reply.result or {}) do
+      returned = returned or (item.kind == 'tweet' and item.text:find('same idea three times', 1, true) ~= nil)
+    end
+  end
+  t.expect(returned, 'the tweet shown again did not come back')
 
   -- :Recall status and :Recall reindex.
   vim.cmd('Recall status')
