@@ -106,8 +106,11 @@ async def test_the_ranking_setting_applies_without_a_restart(client: LanguageCli
 
 async def test_the_filters_apply_without_a_restart(client: LanguageClient):
     async def settings_are(**expected) -> None:
-        while any((await command(client, "recall.status"))["options"][k] != v for k, v in expected.items()):
-            await asyncio.sleep(0)  # request round trips until the notification has been handled
+        while True:  # request round trips until the notification has been handled
+            options = (await command(client, "recall.status"))["options"]
+            if all(options[key] == value for key, value in expected.items()):
+                return
+            await asyncio.sleep(0)
 
     def change(**settings) -> None:
         client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"recall": settings}))

@@ -205,7 +205,8 @@ async def test_a_damaged_search_index_is_told_never_loaded_and_rebuilt(spec, tmp
         await client.text_document_hover_async(types.HoverParams(
             types.TextDocumentIdentifier(draft.as_uri()), types.Position(0, 3)))
         hits = await search(client, "baking bread with a long fermentation")
-        assert hits and "Sourdough" in hits[0]["text"]
+        past = [hit for hit in hits if hit["kind"] == "tweet"]  # the open draft, that very text, may come first
+        assert past and "Sourdough" in past[0]["text"]
         assert not ann.exists() and len(list((index_dir / "ann").glob("*/gen-*.ann"))) == 1  # rebuilt
     finally:
         await client.shutdown_session()
