@@ -47,8 +47,8 @@ def test_a_post_of_a_thread_names_its_place_and_its_thread():
     assert sent["sourceLabel"] == "thread · 3 of 7" and sent["thread"] == place
     whole = wire.item(Hit(fragment("thread:tweet:1", "all seven", kind="thread", thread=place | {"position": 0}), 0.5))
     assert whole["sourceLabel"] == "thread · 7 posts"
-    alone = wire.item(Hit(fragment("tweet:9", "no thread"), 0.5))
-    assert alone["thread"] is None and alone["sourceLabel"] == "tweet"
+    alone = wire.item(Hit(fragment("tweet:9", "no thread"), 0.5, duplicates=2))
+    assert alone["thread"] is None and alone["sourceLabel"] == "tweet" and alone["duplicates"] == 2
 
 
 def test_the_status_counts_debounced_edits_as_pending():

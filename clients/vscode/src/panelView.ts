@@ -98,6 +98,7 @@ function row(item: Item, insertFormat: InsertFormat): string {
     `<div class="meta"><span class="date">${esc(item.date)}</span>` +
     `<span class="source">${esc(item.sourceLabel)}</span>` +
     closeness(item) +
+    (item.duplicates ? `<span class="similar" title="near-identical fragments folded into this one">+${item.duplicates} similar</span>` : '') +
     `</div>` +
     `<div class="actions">${buttons}<button class="action hide" data-action="hide" data-id="${id}" title="Never show this again">Hide</button></div>` +
     `</li>`

@@ -49,6 +49,8 @@ export interface Item {
   matched?: string[];
   /** How close it reads, set by the server from `score` (absent from servers before it). */
   relevance?: Relevance;
+  /** How many near-identical fragments were folded into this one (absent from servers before it). */
+  duplicates?: number;
   /** Its self-thread, for a post of one or a whole one (`sourceLabel` reads `thread · 3 of 7`). */
   thread?: ThreadPlace | null;
 }

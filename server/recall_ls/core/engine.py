@@ -119,6 +119,7 @@ class Hit:
             "created_at": f.created_at,
             "title": f.title,
             "matched": list(self.matched),
+            "duplicates": self.duplicates,  # near-identical texts folded into this one
             # Its self-thread, for a post of one or a whole one: {id, position, length, first}.
             "thread": f.meta.get("thread"),
         }

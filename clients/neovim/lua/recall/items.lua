@@ -26,6 +26,7 @@ local M = {}
 ---@field thread table? its self-thread: `{id, position, length, first = {id, snippet, url}}` (position 0: the whole thread)
 ---@field title string? a note's title
 ---@field matched string[]? the fragment's own words that matched the query's; `{}` for meaning only
+---@field duplicates integer? near-identical fragments folded into this one
 
 ---The relevance level as three marks, filled per level: `●●○` for 2.
 ---@param level integer
@@ -67,13 +68,14 @@ end
 ---is in it (0-based byte columns, end exclusive), for highlights.
 ---@param item recall.Item
 ---@return string line
----@return table<'date'|'source'|'relevance'|'snippet', integer[]> spans
+---@return table<'date'|'source'|'relevance'|'similar'|'snippet', integer[]> spans
 function M.line(item)
   local parts, spans, col = {}, {}, 0
   for _, part in ipairs({
     { 'date', item.date },
     { 'source', item.sourceLabel },
     { 'relevance', M.closeness(item) },
+    { 'similar', (item.duplicates or 0) > 0 and ('+%d similar'):format(item.duplicates) or nil },
     { 'snippet', item.snippet },
   }) do
     local text = part[2]

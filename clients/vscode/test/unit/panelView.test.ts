@@ -36,6 +36,12 @@ test('a post of a thread reads "thread · 3 of 7" and offers its whole thread; a
   assert.doesNotMatch(html, /data-format="thread" data-id="note:abc"/);
 });
 
+test('an item with near-identical fragments folded into it says "+N similar"', () => {
+  const html = renderPanel(state({ items: [{ ...tweet, duplicates: 2 }, note] }));
+  assert.match(html, /<span class="similar" title="near-identical fragments folded into this one">\+2 similar<\/span>/);
+  assert.equal((html.match(/class="similar"/g) ?? []).length, 1);
+});
+
 test('relevance: a 3-step bar filled per level, the label beside it, the number in the tooltip', () => {
   const pips = (html: string) => (html.match(/<i class="pip[^"]*">/g) ?? []).map((p) => (p.includes(' on') ? '●' : '○')).join('');
   const related = closeness({ score: 0.5249, relevance: { level: 2, label: 'related' } });
