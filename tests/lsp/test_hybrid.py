@@ -118,7 +118,8 @@ async def test_the_filters_apply_without_a_restart(client: LanguageClient):
     assert BIKE in [i["id"] for i in await command(client, "recall.search", "derailleurs")]
     change(kinds=["note"])
     await asyncio.wait_for(settings_are(kinds=["note"]), 30)
-    assert await command(client, "recall.search", "derailleurs") == []  # the tweet is left out...
+    kept = await command(client, "recall.search", "derailleurs")
+    assert BIKE not in [i["id"] for i in kept] and {i["kind"] for i in kept} <= {"note"}  # the tweet is left out...
     found = await command(client, "recall.search", "a daily writing habit")
     assert found and {i["kind"] for i in found} == {"note"}  # ...and notes still come
     change(kinds=["tweet"], until="2001")
