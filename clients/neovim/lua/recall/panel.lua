@@ -304,13 +304,13 @@ local function create_buffer()
   map(
     'T',
     on_item(function(item)
-      if not (item.thread and item.thread.length > 1) then
+      if not (type(item.thread) == 'table' and (item.thread.length or 0) > 1) then
         vim.notify('Recall: this item is not part of a thread', vim.log.levels.INFO)
         return
       end
       items.insert(item, { win = M.source_window(), format = 'thread' })
     end),
-    'insert the whole thread (each post a paragraph, then its first post's link)'
+    "insert the whole thread (each post a paragraph, then its first post's link)"
   )
   map(
     'x',
