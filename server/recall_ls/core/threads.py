@@ -33,11 +33,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from recall_ls.core.fragments import Fragment, Kind
+from recall_ls.core.sources import GRAILBIRD, MASTODON, TWITTER, TWITTER_CSV
 from recall_ls.core.sources.twitter_common import split_mentions
 
-# Source formats whose posts can form threads (the values of ``sources.TWITTER`` etc.; repeated here
-# as plain strings because importing ``sources`` would load every importer's module).
-THREAD_FORMATS = frozenset({"twitter", "grailbird", "twitter-csv", "mastodon"})
+# Source formats whose posts can form threads.
+THREAD_FORMATS = frozenset({TWITTER, GRAILBIRD, TWITTER_CSV, MASTODON})
 THREAD_PREFIX = "thread:"
 SNIPPET_CHARS = 80
 # The whole thread, as opposed to one of its posts (1..length), in ``meta["thread"]["position"]``.
