@@ -18,6 +18,41 @@ local function panel_item()
   return vim.bo.filetype == 'recall' and panel and panel.item_under_cursor() or nil
 end
 
+---Shows the panel's list anew, if the panel was ever opened (after hiding or showing a fragment again).
+local function refresh_panel()
+  local panel = package.loaded['recall.panel']
+  if panel then
+    panel.refresh(true)
+  end
+end
+
+---`:Recall unhide`: pick one of the hidden fragments (or all of them) to show again.
+---@param hidden table[] `recall.hidden`'s result
+local function pick_unhidden(hidden)
+  local lsp = require('recall.lsp')
+  if not hidden or #hidden == 0 then
+    return vim.notify('Recall: nothing is hidden', vim.log.levels.INFO)
+  end
+  vim.ui.select(vim.list_extend({ { all = true } }, hidden), {
+    prompt = 'Recall: show again',
+    kind = 'recall.unhide',
+    format_item = function(choice)
+      if choice.all then
+        return ('all hidden fragments (%d)'):format(#hidden)
+      end
+      local what = choice.snippet or ('%s (no longer in the index)'):format(choice.id)
+      return ('%s · hidden %s'):format(what, (choice.hiddenAt or ''):sub(1, 10))
+    end,
+  }, function(choice)
+    if choice then
+      lsp.run(lsp.commands.unhide, { choice.all and { all = true } or choice.id }, function(result)
+        vim.notify(('Recall: %d shown again'):format(result and result.unhidden or 0), vim.log.levels.INFO)
+        refresh_panel()
+      end)
+    end
+  end)
+end
+
 ---@type table<string, fun(args: string[])>
 M.subcommands = {
   panel = function()
@@ -36,71 +71,21 @@ M.subcommands = {
     end)
   end,
   hide = function()
-    local refresh = function()
-      local panel = package.loaded['recall.panel']
-      if panel then
-        panel.refresh(true)
-      end
-    end
     local item = panel_item()
     if item then
-      return require('recall.items').hide(item, refresh)
+      return require('recall.items').hide(item, refresh_panel)
     end
     require('recall.search').pick_related('Recall: hide for good', function(chosen)
-      require('recall.items').hide(chosen, refresh)
+      require('recall.items').hide(chosen, refresh_panel)
     end)
   end,
   unhide = function()
     local lsp = require('recall.lsp')
-    local client = lsp.require_client()
-    if not client then
-      return
-    end
-    lsp.execute(client, lsp.commands.hidden, {}, function(err, hidden)
-      if err then
-        return lsp.report(lsp.commands.hidden, err)
-      end
-      if not hidden or #hidden == 0 then
-        return vim.notify('Recall: nothing is hidden', vim.log.levels.INFO)
-      end
-      local choices = vim.list_extend({ { all = true } }, hidden)
-      vim.ui.select(choices, {
-        prompt = 'Recall: show again',
-        kind = 'recall.unhide',
-        format_item = function(choice)
-          if choice.all then
-            return ('all hidden fragments (%d)'):format(#hidden)
-          end
-          local what = choice.snippet or ('%s (no longer in the index)'):format(choice.id)
-          return ('%s · hidden %s'):format(what, (choice.hiddenAt or ''):sub(1, 10))
-        end,
-      }, function(choice)
-        if not choice then
-          return
-        end
-        lsp.execute(client, lsp.commands.unhide, { choice.all and { all = true } or choice.id }, function(e, result)
-          if e then
-            return lsp.report(lsp.commands.unhide, e)
-          end
-          vim.notify(('Recall: %d shown again'):format(result and result.unhidden or 0), vim.log.levels.INFO)
-          local panel = package.loaded['recall.panel']
-          if panel then
-            panel.refresh(true)
-          end
-        end)
-      end)
-    end)
+    lsp.run(lsp.commands.hidden, {}, pick_unhidden)
   end,
   reindex = function()
     local lsp = require('recall.lsp')
-    local client = lsp.require_client()
-    if not client then
-      return
-    end
-    lsp.execute(client, lsp.commands.reindex, {}, function(err)
-      if err then
-        return lsp.report(lsp.commands.reindex, err)
-      end
+    lsp.run(lsp.commands.reindex, {}, function()
       vim.notify('Recall: re-reading every source', vim.log.levels.INFO)
     end)
   end,

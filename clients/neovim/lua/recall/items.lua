@@ -172,14 +172,7 @@ end
 ---@param item recall.Item
 ---@param on_done? fun() called once the server hid it
 function M.hide(item, on_done)
-  local client = lsp.require_client()
-  if not client then
-    return
-  end
-  lsp.execute(client, lsp.commands.hide, { item.id }, function(err)
-    if err then
-      return lsp.report(lsp.commands.hide, err)
-    end
+  lsp.run(lsp.commands.hide, { item.id }, function()
     vim.notify('Recall: hidden: ' .. item.snippet, vim.log.levels.INFO)
     if on_done then
       on_done()

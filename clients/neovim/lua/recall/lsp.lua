@@ -175,6 +175,24 @@ function M.execute(client, command, arguments, handler, bufnr)
   M.request(client, 'workspace/executeCommand', { command = command, arguments = arguments }, handler, bufnr)
 end
 
+---Runs one of Recall's commands for the current buffer's client, telling the user when there is no
+---client or the command fails; `on_result` gets the result of a command that succeeded.
+---@param command string
+---@param arguments any[]?
+---@param on_result fun(result: any)
+function M.run(command, arguments, on_result)
+  local client = M.require_client()
+  if not client then
+    return
+  end
+  M.execute(client, command, arguments or {}, function(err, result)
+    if err then
+      return M.report(command, err)
+    end
+    on_result(result)
+  end)
+end
+
 ---Asks for the items related to the paragraph under a window's cursor (`recall/related`).
 ---@param client vim.lsp.Client
 ---@param win integer

@@ -127,14 +127,7 @@ end
 ---`:Recall status`: asks the server for its full status and shows it.
 function M.show()
   local lsp = require('recall.lsp')
-  local client = lsp.require_client()
-  if not client then
-    return
-  end
-  lsp.execute(client, lsp.commands.status, {}, function(err, status)
-    if err then
-      return lsp.report(lsp.commands.status, err)
-    end
+  lsp.run(lsp.commands.status, {}, function(status)
     vim.notify(table.concat(M.report_lines(status), '\n'), vim.log.levels.INFO)
   end)
 end
