@@ -2,7 +2,8 @@
 
 tests/fixtures/threads holds a Grailbird archive (a chain across month files, a month file missing
 in the middle of a chain, a cycle of parent ids, replies to another account), a Mastodon outbox with
-self-replies and a ``tweets.csv`` with parent ids but no ``user_details.js``.
+self-replies, a ``tweets.csv`` with parent ids but no ``user_details.js``, and a Twitter/X archive
+whose thread start was edited after a reply to its first version.
 """
 
 from __future__ import annotations
@@ -138,6 +139,43 @@ def test_a_remembered_link_bridges_a_deleted_post():
     assert thread.id == "thread:tweet:1" and _ids(thread) == ["tweet:1", "tweet:3"] and thread.gaps == (2,)
 
 
+def test_a_reply_to_an_earlier_version_of_an_edited_tweet_continues_its_last_version():
+    report = sources.read(FIXTURES / "twitter-edited")
+    assert not report.errors and report.skipped["edited-earlier-version"] == 1
+    by_id = {f.id: f for f in report.fragments}
+    kept = by_id["tweet:1744283045852086273"]  # the start, edited at 09:01; the first version (...4193846273) left out
+    assert kept.text.startswith("Sourdough") and kept.meta["edit_ids"] == ["1744282794193846273"]
+    (thread,) = threads.reconstruct(report.fragments)
+    # The reply of 09:00:30 named the first version: it still follows the start, which takes its
+    # place by its first version's time, and no gap is left.
+    assert _ids(thread) == ["tweet:1744283045852086273", "tweet:1744282920022966273", "tweet:1744284052485046273"]
+    assert thread.gaps == ()
+    assert thread.id == "thread:tweet:1744283045852086273"
+    # Without the edit's ids the reply would start a thread of its own at the missing first version.
+    unedited = [threads._with_meta(f, {k: v for k, v in f.meta.items() if k != "edit_ids"}) for f in report.fragments]
+    (broken,) = threads.reconstruct(unedited)
+    assert broken.id == "thread:tweet:1744282794193846273" and broken.gaps == (1,)
+
+
+def test_expand_reads_a_stored_thread_whole_leaving_hidden_posts_out():
+    threading = threads.with_threads(sources.read(FIXTURES / "grailbird").fragments)
+    stored = {f.id: f for f in threading.fragments}
+    for asked in ("tweet:110", "thread:tweet:100"):  # a post of it, or the thread itself
+        whole = threads.expand(asked, stored.get, hidden=())
+        assert whole.id == "thread:tweet:100" and whole.length == 3
+        assert [post.id for post in whole.posts] == ["tweet:100", "tweet:110", "tweet:120"]
+        assert (whole.gaps, whole.hidden) == (0, 0)
+    hidden = threads.expand("tweet:100", stored.get, hidden={"tweet:110"})
+    assert [post.id for post in hidden.posts] == ["tweet:100", "tweet:120"] and hidden.hidden == 1
+    # A post gone from the store since the thread was stored counts as a gap, as a missing one does.
+    del stored["tweet:120"]
+    assert threads.expand("tweet:100", stored.get, hidden=()).gaps == 1
+    assert threads.expand("thread:tweet:210", stored.get, hidden=()).gaps == 1  # its first post never seen
+    alone = threads.expand("tweet:200", stored.get, hidden=())
+    assert alone.id is None and [post.id for post in alone.posts] == ["tweet:200"]
+    assert threads.expand("tweet:999", stored.get, hidden=()) is None
+
+
 def test_snippet_cuts_at_a_word():
     assert threads.snippet("one two three four", 9) == "one two…"
     assert threads.snippet("  short\ntext ") == "short text"
@@ -175,6 +213,34 @@ def test_indexing_stores_threads_and_rethreads_after_a_deletion(tmp_path):
     assert store.fragment_by_id("tweet:120").fragment.meta["thread"] == {
         **kept.meta["thread"], "position": 2,
     }
+
+
+def test_an_edited_archive_rethreads_what_changed(tmp_path):
+    archive = tmp_path / "archive"
+    shutil.copytree(FIXTURES / "grailbird", archive)
+    indexer = _indexer(tmp_path / "index")
+    indexer.read_sources(archive, sources.ImportOptions())
+    february = archive / "data" / "js" / "tweets" / "2014_02.js"
+    prefix, records = february.read_text().split("=", 1)
+    records = json.loads(records)
+    # A post's text is corrected, and the thread gets one more post, replying to its last.
+    records[0]["text"] = "@thread_writer First, rain gets into the joints and nobody looks."
+    records.append({**records[1], "id_str": "130", "id": 130, "created_at": "2014-02-02 10:00:00 +0000",
+                    "text": "@thread_writer Third, the money goes to new bridges.", "in_reply_to_status_id_str": "120"})
+    february.write_text(f"{prefix}= {json.dumps(records)}")
+    indexer.read_sources(archive, sources.ImportOptions())
+
+    store = indexer.store
+    whole = store.fragment_by_id("thread:tweet:100").fragment
+    assert whole.meta["posts"] == ["tweet:100", "tweet:110", "tweet:120", "tweet:130"]
+    assert whole.text.split("\n\n")[1:] == [
+        "First, rain gets into the joints and nobody looks.",
+        "Second, the inspections are paper only.",
+        "Third, the money goes to new bridges.",
+    ]
+    # Every post is told the thread's new length; the other threads are as they were.
+    assert [store.fragment_by_id(f"tweet:{n}").fragment.meta["thread"]["length"] for n in (100, 110, 120, 130)] == [4] * 4
+    assert store.fragment_by_id("thread:tweet:300").fragment.meta["posts"] == ["tweet:300", "tweet:310"]
 
 
 def test_a_thread_that_stops_being_one_leaves_the_store(tmp_path):

@@ -20,6 +20,8 @@ Bad input, decided here:
 - A reply to a post that is in no archive (a deleted thread start, another snapshot) roots its
   thread at that post, with a gap before position 1, as above.
 - A cycle of parent ids (damaged data) is cut at its earliest post, which becomes a root: no hang.
+- A reply to an earlier version of an edited tweet (Twitter/X keeps every version; the importer
+  only the last, which lists the others' ids in ``meta["edit_ids"]``) continues the last version.
 - Chains are walked iteratively, so a 1,000-post thread needs no recursion.
 
 The thread's id is ``thread:`` and its root's post id, stable while posts after the first change.
@@ -28,13 +30,14 @@ The thread's id is ``thread:`` and its root's post id, stable while posts after 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from recall_ls.core.fragments import Fragment, Kind
 from recall_ls.core.sources import GRAILBIRD, MASTODON, TWITTER, TWITTER_CSV
-from recall_ls.core.sources.twitter_common import split_mentions
+from recall_ls.core.sources.twitter_common import EDIT_IDS, split_mentions
 
 # Source formats whose posts can form threads.
 THREAD_FORMATS = frozenset({TWITTER, GRAILBIRD, TWITTER_CSV, MASTODON})
@@ -46,6 +49,7 @@ WHOLE = 0
 _POST_KINDS = frozenset({Kind.TWEET, Kind.MASTODON})
 _PREFIXES = {Kind.TWEET: "tweet:", Kind.MASTODON: "mastodon:"}
 _TRAILING_DIGITS = re.compile(r"(\d+)/?$")
+_TWITTER_EPOCH_MS = 1288834974657  # the snowflake ids' epoch, 2010-11-04T01:42:54.657Z
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,12 +105,26 @@ def parent_links(posts: Iterable[Fragment]) -> dict[str, str]:
 
 
 def _links(present: dict[str, Fragment]) -> dict[str, str]:
+    versions = _edited_versions(present)
     links = {}
     for post in present.values():
         parent = parent_id(post, present)
-        if parent is not None and parent != post.id:
-            links[post.id] = parent
+        if parent is not None:
+            parent = versions.get(parent, parent)
+            if parent != post.id:
+                links[post.id] = parent
     return links
+
+
+def _edited_versions(present: dict[str, Fragment]) -> dict[str, str]:
+    """The post id of every earlier version of an edited tweet to the kept (last) version's id: a
+    reply to an earlier version continues the kept one, rather than leaving a gap."""
+    return {
+        _PREFIXES[Kind.TWEET] + earlier: post.id
+        for post in present.values()
+        if (earlier_ids := post.meta.get(EDIT_IDS))
+        for earlier in earlier_ids
+    }
 
 
 def reconstruct(fragments: Iterable[Fragment], remembered: Mapping[str, str] | None = None) -> list[Thread]:
@@ -165,6 +183,38 @@ def thread_fragment(thread: Thread) -> Fragment:
         created_at=first.created_at,
         meta=meta,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Expanded:
+    """A stored thread read back whole (``recall.thread``): ``id`` the thread's (None when the fragment
+    asked for is in no thread: ``posts`` is then that fragment alone); ``length`` its posts as
+    stored; ``posts`` those to show, in order; ``gaps`` the places a post is missing (deleted, in a
+    month file absent, or gone from the index since); ``hidden`` the posts left out as hidden."""
+
+    id: str | None
+    length: int
+    posts: tuple[Fragment, ...]
+    gaps: int = 0
+    hidden: int = 0
+
+
+def expand(fragment_id: str, stored: Callable[[str], Fragment | None], hidden: Collection[str]) -> Expanded | None:
+    """The whole thread of a stored fragment (a post of it, or the thread's own fragment), read with
+    ``stored`` (a fragment by id); None when no fragment has ``fragment_id``. Hidden posts are left
+    out and counted: the user asked not to see them, and ``recall.hidden`` lists them."""
+    fragment = stored(fragment_id)
+    if fragment is None:
+        return None
+    place = fragment.meta.get("thread")
+    whole = stored(place["id"]) if isinstance(place, dict) and isinstance(place.get("id"), str) else None
+    post_ids = whole.meta.get("posts") if whole is not None and whole.kind == Kind.THREAD else None
+    if not isinstance(post_ids, list):
+        return Expanded(None, 1, (fragment,))
+    found = [post for post_id in post_ids if isinstance(post_id, str) and (post := stored(post_id)) is not None]
+    shown = tuple(post for post in found if post.id not in hidden)
+    gaps = len(whole.meta.get("gaps") or ()) + len(post_ids) - len(found)
+    return Expanded(whole.id, len(post_ids), shown, gaps, len(found) - len(shown))
 
 
 def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
@@ -239,9 +289,21 @@ def _roots(links: Mapping[str, str], posts: Mapping[str, Fragment]) -> tuple[dic
 
 def _order(post: Fragment) -> tuple[str, int, str]:
     """Date first; then the number in the id (tweet ids and Mastodon status numbers grow with time),
-    which orders posts of one second, and of legacy archives that kept only the day."""
+    which orders posts of one second, and of legacy archives that kept only the day. An edited
+    tweet takes its place by its first version: replies to that version may predate the edit."""
+    earlier = post.meta.get(EDIT_IDS)
+    if earlier:
+        first = min(int(tweet_id) for tweet_id in earlier)
+        return _snowflake_time(first), first, post.id
     match = _TRAILING_DIGITS.search(post.id)
     return post.created_at or "", int(match.group(1)) if match else 0, post.id
+
+
+def _snowflake_time(tweet_id: int) -> str:
+    """When a tweet was posted, from its id (ids since November 2010 hold their milliseconds since
+    Twitter's epoch in their high bits), in the importers' date format."""
+    moment = datetime.fromtimestamp(((tweet_id >> 22) + _TWITTER_EPOCH_MS) / 1000, tz=UTC)
+    return moment.isoformat(timespec="seconds")
 
 
 def _order_of(post_id: str, posts: Mapping[str, Fragment]) -> tuple[str, int, str]:

@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # the core (numpy, the index) loads after the initialize repl
     from recall_ls.core.engine import Engine, Hit
     from recall_ls.core.fragments import Fragment
     from recall_ls.core.live import LiveEvent, LiveIndex, LiveSettings
+    from recall_ls.core.threads import Expanded
     from recall_ls.lsp.bootstrap import Opening
 
 log = logging.getLogger("recall_ls")
@@ -203,6 +204,17 @@ class RecallServer(LanguageServer):
             return []  # the store is not open yet: nothing, rather than waiting
         return await asyncio.get_running_loop().run_in_executor(
             self.query_pool, ask, engine, k or options.top_k, options)
+
+    async def thread(self, fragment_id: str) -> Expanded | None:
+        """The whole self-thread of a stored fragment (``core/threads.expand``), read on the query
+        thread: a long thread is a few hundred reads."""
+        from recall_ls.core import threads
+
+        engine = self.live.engine
+        if engine is None:
+            return None
+        return await asyncio.get_running_loop().run_in_executor(
+            self.query_pool, threads.expand, fragment_id, engine.fragment, engine.hidden())
 
     def fragment(self, fragment_id: str) -> Fragment | None:
         """A stored fragment by id; None when it is gone or the store is not open yet."""

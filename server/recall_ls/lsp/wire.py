@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from recall_ls.core.fragments import Fragment
     from recall_ls.core.indexing import Progress
     from recall_ls.core.live_status import LiveReport, LiveStatus, SessionReport, Tiers
+    from recall_ls.core.threads import Expanded
     from recall_ls.lsp.config import Options
 
 # Methods: ``recall/related`` is both a request (client to server) and a notification (server to
@@ -39,10 +40,11 @@ class Commands:
     HIDE = "recall.hide"
     UNHIDE = "recall.unhide"  # a fragment id, or {"all": true}
     HIDDEN = "recall.hidden"  # the hidden fragments, to choose what to show again
+    THREAD = "recall.thread"  # {"id"}: the whole self-thread of a fragment, to expand it in place
     INSERT = "recall.insert"
     SHOW_RELATED = "recall.showRelated"  # the code lens command; clients normally run it themselves
     # In the order ``recall_ls.lsp.features.commands`` registers them: pygls lists them so.
-    ALL = (REINDEX, STATUS, SEARCH, HIDE, UNHIDE, HIDDEN, INSERT, SHOW_RELATED)
+    ALL = (REINDEX, STATUS, SEARCH, HIDE, UNHIDE, HIDDEN, THREAD, INSERT, SHOW_RELATED)
 
 
 # ``recall.insert``'s format for a whole self-thread, besides the ``insertFormat`` values.
@@ -72,6 +74,15 @@ def hidden(listed: list[tuple[str, str, Fragment | None]]) -> list[dict]:
 
     return [(item(Hit(fragment, 0.0)) if fragment else {"id": fid, "text": None}) | {"hiddenAt": at}
             for fid, at, fragment in listed]
+
+
+def thread(expanded: Expanded) -> dict:
+    """``recall.thread``'s result: ``{id, length, posts, gaps, hidden}``, each post an item (score 0)
+    in its place; ``id`` null when the fragment is in no thread (``posts`` is then it alone)."""
+    from recall_ls.core.engine import Hit
+
+    return {"id": expanded.id, "length": expanded.length, "posts": [item(Hit(post, 0.0)) for post in expanded.posts],
+            "gaps": expanded.gaps, "hidden": expanded.hidden}
 
 
 def related(span: Range | None, hits: list[Hit], uri: str | None = None) -> dict:

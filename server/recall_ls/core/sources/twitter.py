@@ -101,6 +101,9 @@ class _Import:
         else:
             self.tweet_files = _ordered(self.names, _TWEETS) + _ordered(self.names, _COMMUNITY)
         self._states: set[str] = set()
+        # Every id of each edit group (by its key, the initial version's id): earlier versions'
+        # ids are told to the last one, which replies to an earlier version continue.
+        self._edit_ids: dict[str, set[str]] = defaultdict(set)
 
     # -- files --
 
@@ -181,10 +184,16 @@ class _Import:
                     continue
                 seen.add(tweet.id)
                 tweets.append(tweet)
-                group = _edit_group(record, tweet.id)
-                if group is not None:
-                    groups[tweet.id] = group
+                self.note_edits(record, tweet.id, groups)
         return tweets, groups
+
+    def note_edits(self, record: dict[str, Any], tweet_id: str, groups: dict[str, str]) -> None:
+        """Remember the edit group of an edited tweet: its key in ``groups``, every id of it here."""
+        members = _edit_members(record, tweet_id)
+        if len(members) > 1:
+            # Ids grow with time, so the initial version has the smallest: every member agrees on the key.
+            group = groups[tweet_id] = min(members, key=int)
+            self._edit_ids[group].update(members)
 
     def notes(self, name: str) -> Iterator[_Note]:
         for record, *_ in self.load(name, "noteTweet"):
@@ -215,9 +224,8 @@ class _Import:
                 tweet.deleted_at = tweet.deleted_at or "unknown"
                 if tweet.id not in deleted:
                     deleted[tweet.id] = tweet
-                    group = _edit_group(record, tweet.id)
-                    if group is not None:
-                        groups.setdefault(tweet.id, group)
+                    if tweet.id not in groups:
+                        self.note_edits(record, tweet.id, groups)
         if self.options.include_deleted:
             known = {t.id: t for t in tweets}
             for tweet_id, tweet in deleted.items():
@@ -249,8 +257,10 @@ class _Import:
             group = groups.get(tweet.id)
             if group is not None and int(tweet.id) != last[group]:
                 self.report.skip(skips.EDITED_EARLIER_VERSION)
-            else:
-                kept.append(tweet)
+                continue
+            if group is not None:  # a reply to an earlier version continues this one (core/threads.py)
+                tweet.extra[common.EDIT_IDS] = sorted(self._edit_ids[group] - {tweet.id}, key=int)
+            kept.append(tweet)
         return kept
 
     def likes(self, name: str) -> None:
@@ -286,15 +296,15 @@ class _Import:
             )
 
 
-def _edit_group(record: dict[str, Any], tweet_id: str) -> str | None:
-    """The initial tweet id of the edit group a record belongs to, or None when it was never edited.
+def _edit_members(record: dict[str, Any], tweet_id: str) -> set[str]:
+    """Every id of the edit group a record belongs to (the record's own alone when never edited).
 
     An initial version carries ``edit_info.initial.editTweetIds``; a later one
     ``edit_info.edit.initialTweetId`` (and ``editControlInitial.editTweetIds``).
     """
     info = record.get("edit_info")
     if not isinstance(info, dict):
-        return None
+        return {tweet_id}
     ids: list[str] = []
     initial = None
     if isinstance(info.get("initial"), dict):
@@ -307,10 +317,7 @@ def _edit_group(record: dict[str, Any], tweet_id: str) -> str | None:
     members = {i for i in ids if isinstance(i, str) and i.isdigit()} | {tweet_id}
     if initial:
         members.add(initial)
-    if len(members) < 2:
-        return None
-    # Ids grow with time, so the initial version has the smallest: every member agrees on the key.
-    return initial or min(members, key=int)
+    return members
 
 
 def _merge_notes(tweets: list[Tweet], notes: list[_Note]) -> None:

@@ -351,6 +351,11 @@ class Owner:
     account_id: str | None = None
 
 
+# ``meta`` of the last version of an edited tweet: the ids of its earlier versions (and of any other
+# version its edit record names), so that a reply to an earlier version still continues it.
+EDIT_IDS = "edit_ids"
+
+
 @dataclass(slots=True)
 class Tweet:
     """One tweet as every importer sees it, text already cleaned."""

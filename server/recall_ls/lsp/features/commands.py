@@ -1,4 +1,4 @@
-"""``workspace/executeCommand``: reindex, status, search, hide, unhide, hidden, insert, and showRelated.
+"""``workspace/executeCommand``: reindex, status, search, hide, unhide, hidden, thread, insert, and showRelated.
 
 Arguments are checked here and a bad one is a clear ``InvalidParams`` error naming the command.
 """
@@ -58,6 +58,16 @@ def register(server: RecallServer) -> None:
     @server.command(Commands.HIDDEN)
     def hidden(ls: RecallServer, *args: Any) -> list[dict]:
         return wire.hidden(ls.live.hidden())
+
+    @server.command(Commands.THREAD)
+    async def thread(ls: RecallServer, *args: Any) -> dict:
+        fragment_id = _argument(args, Commands.THREAD, '{"id": <a fragment id>}', dict).get("id")
+        if not isinstance(fragment_id, str) or not fragment_id.strip():
+            raise JsonRpcInvalidParams(f"{Commands.THREAD}: id must be a fragment id, got {fragment_id!r:.80}")
+        expanded = await ls.thread(fragment_id)
+        if expanded is None:
+            raise JsonRpcInvalidParams(f"{Commands.THREAD}: no fragment {fragment_id!r:.80} in the index (gone since?)")
+        return wire.thread(expanded)
 
     _register_document_commands(server)
 
