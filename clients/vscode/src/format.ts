@@ -223,3 +223,8 @@ function code(text: string): string {
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
+
+/** Escapes text for HTML content and attribute values (the panel's and its threads' HTML). */
+export function esc(text: string | null | undefined): string {
+  return (text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}

@@ -9,9 +9,10 @@ import * as vscode from 'vscode';
 import { debounce, Latest } from './debounce';
 import { target } from './format';
 import { PanelAction, PanelState } from './panelView';
-import { Commands, InsertAs, InsertFormat, Item, Range as WireRange } from './protocol';
+import { Commands, InsertAs, InsertFormat, Item, ThreadPosts, Range as WireRange } from './protocol';
 import { RecallServer, SECTION, ServerState } from './server';
 import { languages, preferredInsertFormat } from './settings';
+import { keptThreads, postById, threadOf } from './threadView';
 
 export const VIEW_ID = 'recall.related';
 const CURSOR_DEBOUNCE_MS = 200;
@@ -179,6 +180,7 @@ export class RelatedPanel implements vscode.WebviewViewProvider, vscode.Disposab
     this.state.context =
       context ?? (range ? { kind: 'paragraph', document: name, line: range.start.line + 1 } : this.editor ? { kind: 'blank', document: name } : { kind: 'no-editor' });
     this.state.items = items;
+    this.state.threads = keptThreads(this.state.threads, items);
     this.items = new Map(items.map((item) => [item.id, item]));
     this.post();
   }
@@ -199,7 +201,7 @@ export class RelatedPanel implements vscode.WebviewViewProvider, vscode.Disposab
       case 'search':
         return vscode.commands.executeCommand('recall.searchPastWriting');
     }
-    const item = this.items.get(message.id);
+    const item = this.items.get(message.id) ?? postById(this.state.threads, message.id);
     if (!item) {
       return;
     }
@@ -210,7 +212,30 @@ export class RelatedPanel implements vscode.WebviewViewProvider, vscode.Disposab
         return this.insert(item, message.format);
       case 'hide':
         return this.hide(item);
+      case 'thread':
+        return this.toggleThread(item);
     }
+  }
+
+  /** Expands the item's thread in place under it (`recall.thread`), or collapses it again. */
+  private async toggleThread(item: Item): Promise<void> {
+    const thread = threadOf(item);
+    if (!thread) {
+      return;
+    }
+    const threads = { ...this.state.threads };
+    if (threads[thread]) {
+      delete threads[thread];
+    } else {
+      try {
+        threads[thread] = await this.server.command<ThreadPosts>(Commands.thread, { id: item.id });
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Recall could not show the thread: ${error instanceof Error ? error.message : error}`);
+        return;
+      }
+    }
+    this.state.threads = keptThreads(threads, this.state.items); // the list may have moved on meanwhile
+    this.post();
   }
 
   private async insert(item: Item, format: InsertAs): Promise<void> {

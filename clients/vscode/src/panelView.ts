@@ -5,8 +5,11 @@
  * be marked without past writing ever being parsed as HTML.
  */
 
-import { score, similarity, snippet, startFailureMessage } from './format';
+import { esc, score, similarity, snippet, startFailureMessage } from './format';
 import { InsertAs, InsertFormat, Item, Status } from './protocol';
+import { ExpandedThreads, threadPosts, threadToggle } from './threadView';
+
+export { esc };
 
 export interface PanelState {
   /** Whether the language server runs. */
@@ -21,6 +24,8 @@ export interface PanelState {
     | { kind: 'paragraph'; document: string; line: number };
   items: Item[];
   insertFormat: InsertFormat;
+  /** Threads expanded in place under their items (threadView.ts). */
+  threads?: ExpandedThreads;
 }
 
 /** Messages from the webview to the extension. */
@@ -28,6 +33,7 @@ export type PanelAction =
   | { action: 'open'; id: string }
   | { action: 'insert'; id: string; format: InsertAs }
   | { action: 'hide'; id: string }
+  | { action: 'thread'; id: string }
   | { action: 'restart' }
   | { action: 'log' }
   | { action: 'search' }
@@ -73,11 +79,11 @@ function header(state: PanelState): string {
 }
 
 function list(state: PanelState): string {
-  const rows = state.items.map((item) => row(item, state.insertFormat)).join('');
+  const rows = state.items.map((item) => row(item, state.insertFormat, state.threads)).join('');
   return `<ul class="items" aria-label="Related past writing">${rows}</ul>`;
 }
 
-function row(item: Item, insertFormat: InsertFormat): string {
+function row(item: Item, insertFormat: InsertFormat, threads?: ExpandedThreads): string {
   const id = esc(item.id);
   const opens = item.url ? `Open ${item.kind === 'tweet' ? 'the tweet' : 'the post'} in the browser` : `Open ${item.sourceLabel}${item.line ? ' at line ' + item.line : ''}`;
   const formats: InsertAs[] = [insertFormat, ...(['text', 'quote', 'link'] as InsertFormat[]).filter((f) => f !== insertFormat)];
@@ -100,7 +106,8 @@ function row(item: Item, insertFormat: InsertFormat): string {
     closeness(item) +
     (item.duplicates ? `<span class="similar" title="near-identical fragments folded into this one">+${item.duplicates} similar</span>` : '') +
     `</div>` +
-    `<div class="actions">${buttons}<button class="action hide" data-action="hide" data-id="${id}" title="Never show this again">Hide</button></div>` +
+    `<div class="actions">${buttons}${threadToggle(item, threads)}<button class="action hide" data-action="hide" data-id="${id}" title="Never show this again">Hide</button></div>` +
+    threadPosts(item, threads, insertFormat) +
     `</li>`
   );
 }
@@ -153,9 +160,4 @@ function empty(state: PanelState): string {
     body = 'None of your past writing is close to this paragraph yet. Keep writing.';
   }
   return `<div class="empty"><p class="empty-title">${esc(title)}</p><p>${body}</p>${actions ? `<div class="actions">${actions}</div>` : ''}</div>`;
-}
-
-/** Escapes text for HTML content and attribute values. */
-export function esc(text: string | null | undefined): string {
-  return (text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }

@@ -15,6 +15,7 @@ export const Commands = {
   hide: 'recall.hide',
   unhide: 'recall.unhide',
   hidden: 'recall.hidden',
+  thread: 'recall.thread',
   insert: 'recall.insert',
   showRelated: 'recall.showRelated',
 } as const;
@@ -61,6 +62,16 @@ export interface ThreadPlace {
   position: number;
   length: number;
   first: { id: string; snippet: string; url: string | null };
+}
+
+/** The result of `recall.thread`: the whole thread in order (docs/protocol.md Thread); `id` null when
+ * the item is in no thread (`posts` is then it alone). */
+export interface ThreadPosts {
+  id: string | null;
+  length: number;
+  posts: Item[];
+  gaps: number;
+  hidden: number;
 }
 
 /** 3 `close`, 2 `related`, 1 `loose` (the server's thresholds, docs/protocol.md Items). */

@@ -20,6 +20,7 @@ M.commands = {
   hide = 'recall.hide',
   unhide = 'recall.unhide',
   hidden = 'recall.hidden',
+  thread = 'recall.thread',
   insert = 'recall.insert',
   show_related = 'recall.showRelated',
 }

@@ -51,6 +51,7 @@ root.addEventListener('click', (event) => {
   switch (action) {
     case 'open':
     case 'hide':
+    case 'thread':
       if (id) {
         vscode.postMessage({ action, id });
       }
