@@ -103,6 +103,10 @@ def test_panel_marks_matched_words(sandbox):
     run_case(sandbox, "panel_matched", start="none")
 
 
+def test_panel_expands_a_thread_in_place(sandbox):
+    run_case(sandbox, "panel_thread")
+
+
 def test_commands_and_search_after_setup(sandbox):
     run_case(sandbox, "commands", start="setup")
 
@@ -149,6 +153,17 @@ class Tmux:
             time.sleep(0.1)  # polling the real screen, not waiting for time to pass
         pytest.fail(f"timed out waiting for {what}; the screen was:\n{screen}")
 
+    def quit(self) -> None:
+        """Quits Neovim and waits for the session to end with it (Neovim stops the server first)."""
+        self("send-keys", "-t", "recall", ":qa!", "Enter")
+        deadline = time.monotonic() + 30
+        while self.alive() and time.monotonic() < deadline:
+            time.sleep(0.1)  # polling for the session's end, not waiting for time to pass
+
+    def kill(self) -> None:
+        if self.alive():
+            self("kill-server")
+
     def alive(self) -> bool:
         try:
             self("has-session", "-t", "recall")
@@ -186,10 +201,43 @@ def test_terminal_capture_of_the_panel(sandbox, tmp_path):
         assert tweet_line.search(screen), screen
         assert not re.search(r"\b0\.\d\d\b", screen), f"a raw score on screen:\n{screen}"
 
-        tmux("send-keys", "-t", "recall", ":qa!", "Enter")
-        deadline = time.monotonic() + 30
-        while tmux.alive() and time.monotonic() < deadline:
-            time.sleep(0.1)  # Neovim stops the server, then exits; the session ends with it
+        tmux.quit()
     finally:
-        if tmux.alive():
-            tmux("kill-server")
+        tmux.kill()
+
+
+THREAD_PARAGRAPH = ("My commonplace notebook lives in plain text files, and I write its index myself, "
+                    "because filing each entry by hand is the moment I notice how ideas connect.")
+
+
+@pytest.mark.skipif(TMUX is None, reason="tmux not found (apt-get install tmux)")
+def test_terminal_capture_of_a_thread_expanded(sandbox, tmp_path):
+    """The panel with the example archive's thread expanded under its item, as the terminal shows it
+    (``test-artifacts/neovim/panel-thread.txt``)."""
+    note = Path(sandbox["RECALL_TEST_WORKSPACE"]) / "drafts" / "commonplace.md"
+    tmux = Tmux(tmp_path / "tmux.sock", sandbox | {"TERM": "xterm-256color"})
+    tmux("new-session", "-d", "-s", "recall", "-x", "180", "-y", "24", f"timeout {NVIM_TIMEOUT} {NVIM} --clean -u {INIT} {note}")
+    try:
+        tmux.wait_for("Neovim to show the draft", lambda s: "commonplace.md" in s)
+        tmux("send-keys", "-t", "recall", "i")
+        tmux("send-keys", "-t", "recall", "-l", THREAD_PARAGRAPH)
+        tmux("send-keys", "-t", "recall", "Escape")
+        tmux("send-keys", "-t", "recall", ":Recall panel", "Enter")
+        tmux.wait_for("the panel to list an item of the thread", lambda s: re.search(r" · thread · \d of 2 · ", s))
+        # Into the panel, onto the item, and expand its thread.
+        tmux("send-keys", "-t", "recall", "C-w", "l")
+        tmux("send-keys", "-t", "recall", "/ thread · ", "Enter")
+        tmux("send-keys", "-t", "recall", "Tab")
+        screen = tmux.wait_for("the thread expanded", lambda s: "1/2 · " in s and "2/2 · " in s)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        (ARTIFACTS / "panel-thread.txt").write_text(screen, encoding="utf-8")
+        (ARTIFACTS / "panel-thread.ansi").write_text(tmux.screen(colours=True), encoding="utf-8")
+        rows = screen.splitlines()
+        first = next(i for i, row in enumerate(rows) if "1/2 · " in row)
+        second = next(i for i, row in enumerate(rows) if "2/2 · " in row)
+        assert first < second and "Wrote up how I keep" in rows[first], screen
+        assert any("▶" in row for row in rows[first:second + 1]), f"the match is not marked:\n{screen}"
+        tmux.quit()
+    finally:
+        tmux.kill()
+

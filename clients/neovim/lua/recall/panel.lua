@@ -6,13 +6,15 @@
 --- libuv timer. Answers to requests that a newer one overtook are dropped.
 ---
 --- Keys in the panel: `<CR>` open the source, `i` insert at the writing window's cursor, `T` insert
---- the whole thread of a thread's post, `x` hide for good, `K` details (how close, with the number), `r` refresh, `q` close. The words that made an item match are highlighted (`RecallMatch`).
+--- the whole thread of a thread's post, `<Tab>` or `za` expand the thread under the item (its posts
+--- in order, the match marked `RecallThreadHit`) or fold it, `x` hide for good, `K` details (how close, with the number), `r` refresh, `q` close. The words that made an item match are highlighted (`RecallMatch`).
 
 local config = require('recall.config')
 local items = require('recall.items')
 local lsp = require('recall.lsp')
 local matched = require('recall.matched')
 local status = require('recall.status')
+local thread = require('recall.thread')
 
 local M = {}
 
@@ -43,6 +45,8 @@ local function set_highlights()
   vim.api.nvim_set_hl(0, 'RecallRelevance', { default = true, link = 'Special' })
   vim.api.nvim_set_hl(0, 'RecallEmpty', { default = true, link = 'Comment' })
   vim.api.nvim_set_hl(0, 'RecallMatch', { default = true, link = 'Search' })
+  vim.api.nvim_set_hl(0, 'RecallThread', { default = true, link = 'NonText' })
+  vim.api.nvim_set_hl(0, 'RecallThreadHit', { default = true, link = 'Visual' })
 end
 set_highlights()
 vim.api.nvim_create_autocmd('ColorScheme', {
@@ -99,6 +103,40 @@ function M.current_status()
   return status.get(source and vim.api.nvim_win_get_buf(source) or nil)
 end
 
+---Adds an item's line to the panel, with its highlights.
+---@param lines string[]
+---@param marks table[]
+---@param item recall.Item
+local function add_item(lines, marks, item)
+  local line, spans = items.line(item)
+  table.insert(lines, line)
+  state.rows[#lines] = item
+  local row = #lines - 1
+  for part, group in pairs({ date = 'RecallDate', source = 'RecallSource', relevance = 'RecallRelevance' }) do
+    if spans[part] then
+      table.insert(marks, { row, spans[part][1], spans[part][2], group })
+    end
+  end
+  -- Mark the words that matched in the snippet.
+  local snippet_start = spans.snippet and spans.snippet[1] or #line
+  for _, range in ipairs(matched.ranges(item.snippet or '', item.matched)) do
+    table.insert(marks, { row, snippet_start + range[1], snippet_start + range[2], 'RecallMatch' })
+  end
+end
+
+---Adds the posts of an item's expanded thread under it: each post's row acts on that post, the
+---item's own post marked.
+---@param lines string[]
+---@param marks table[]
+---@param item recall.Item
+local function add_thread(lines, marks, item)
+  for _, post in ipairs(thread.lines(item)) do
+    table.insert(lines, post.text)
+    state.rows[#lines] = post.post
+    table.insert(marks, { #lines - 1, 0, #post.text, post.hit and 'RecallThreadHit' or 'RecallThread' })
+  end
+end
+
 local function render()
   if not state.buf or not vim.api.nvim_buf_is_valid(state.buf) then
     return
@@ -112,7 +150,7 @@ local function render()
   if current and words ~= 'ready' then
     title = title .. ' · ' .. words
   end
-  local lines = { title, '<CR> open  i insert  T thread  x hide  K details  q close', '' }
+  local lines = { title, '<CR> open  i insert  T thread  <Tab> expand  x hide  K details  q close', '' }
   local marks = { { 0, 0, #title, 'RecallTitle' }, { 1, 0, #lines[2], 'RecallHint' } }
   state.rows = {}
   if #state.items == 0 then
@@ -120,21 +158,10 @@ local function render()
     table.insert(lines, text)
     table.insert(marks, { #lines - 1, 0, #text, 'RecallEmpty' })
   end
+  thread.keep(state.items) -- an expansion lasts while its thread is listed
   for _, item in ipairs(state.items) do
-    local line, spans = items.line(item)
-    table.insert(lines, line)
-    state.rows[#lines] = item
-    local row = #lines - 1
-    for part, group in pairs({ date = 'RecallDate', source = 'RecallSource', relevance = 'RecallRelevance' }) do
-      if spans[part] then
-        table.insert(marks, { row, spans[part][1], spans[part][2], group })
-      end
-    end
-    -- Mark the words that matched in the snippet.
-    local snippet_start = spans.snippet and spans.snippet[1] or #line
-    for _, range in ipairs(matched.ranges(item.snippet or '', item.matched)) do
-      table.insert(marks, { row, snippet_start + range[1], snippet_start + range[2], 'RecallMatch' })
-    end
+    add_item(lines, marks, item)
+    add_thread(lines, marks, item)
   end
   vim.bo[state.buf].modifiable = true
   vim.api.nvim_buf_set_lines(state.buf, 0, -1, false, lines)
@@ -312,6 +339,11 @@ local function create_buffer()
     end),
     "insert the whole thread (each post a paragraph, then its first post's link)"
   )
+  local function toggle_thread(item)
+    thread.toggle(item, render)
+  end
+  map('<Tab>', on_item(toggle_thread), 'expand the thread in place, or fold it')
+  map('za', on_item(toggle_thread), 'expand the thread in place, or fold it (as a fold)')
   map(
     'x',
     on_item(function(item)
