@@ -116,6 +116,10 @@ def test_a_thousand_post_thread_needs_no_recursion():
     assert len(thread.posts) == 1000
     assert _ids(thread)[:3] == ["tweet:1", "tweet:2", "tweet:3"]
     assert _ids(thread)[-1] == "tweet:1000"
+    # ... and reads back whole from its last post, in order.
+    stored = {f.id: f for f in threads.with_threads(posts).fragments}
+    whole = threads.expand("tweet:1000", stored.get, hidden=())
+    assert whole.length == 1000 and [post.id for post in whole.posts] == _ids(thread)
 
 
 def test_two_replies_to_one_post_are_one_thread_in_date_order():

@@ -4,8 +4,8 @@
 // A throwaway workspace indexes a copy of the example Twitter archive and notes. The test opens a
 // Markdown file, types a paragraph, and checks what a writer would see: the Recall panel listing a
 // related tweet, the hover, a completion item that inserts the tweet, a code lens, the status bar,
-// the search QuickPick and the status report. Every check waits on the DOM (no sleeps as verdicts);
-// screenshots go to test-artifacts/vscode/.
+// the search QuickPick, the status report and a thread expanded in place. Every check waits on the
+// DOM (no sleeps as verdicts); screenshots go to test-artifacts/vscode/.
 //
 // Run: node --test tests/editors/vscode/e2e.test.mjs (clients/vscode/scripts/test.sh installs and
 // builds everything it needs first). Environment overrides: RECALL_CODE_SERVER, RECALL_VSIX,
@@ -43,6 +43,10 @@ const TWEET = 'same idea three times';
 const SECOND = 'Error messages should say what went wrong and how to fix it.';
 const SEARCH = 'When something breaks, the message should tell me what went wrong and how I can fix it.';
 const SEARCH_HIT = 'A good error message';
+// A paraphrase of the example archive's self-thread of two posts (a commonplace book kept in plain
+// text; its index written by hand, filing being when connections show).
+const THREAD_PARAGRAPH =
+  'My commonplace notebook lives in plain text files, and I write its index myself, because filing each entry by hand is the moment I notice how ideas connect.';
 // That tweet as a quote, exactly as the server's recall.insert writes it (its tests and Neovim's check the same file).
 const QUOTE = fs.readFileSync(path.join(REPO, 'tests/fixtures/insert/error-message-quote.md'), 'utf8').replace(/\n$/, '');
 
@@ -512,5 +516,38 @@ describe('Recall in VS Code (code-server)', { timeout: 600_000 }, () => {
     await page.locator('.statusbar-item', { hasText: /Recall \d+/ }).first().waitFor({ timeout: SERVER_READY_MS });
     await panel().locator('.item', { hasText: TWEET }).first().waitFor({ timeout: RELATED_MS });
     await shot('12-restarted');
+  });
+
+  it('expands a thread in place in the panel, and folds it again', async () => {
+    await page.locator('.tab', { hasText: 'draft.md' }).click(); // from the status view
+    await page.locator('.tab.active', { hasText: 'draft.md' }).waitFor();
+    await focusEditorAtEnd();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type(THREAD_PARAGRAPH, { delay: 5 });
+    const row = panel().locator('.item', { has: panel().locator('.meta .source', { hasText: /^thread · \d of 2$/ }) }).first();
+    await row.waitFor({ timeout: RELATED_MS });
+    const toggle = row.locator('button[data-action="thread"]');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    await toggle.click();
+    const posts = row.locator('ol.thread > li.post');
+    await posts.nth(1).waitFor({ timeout: UI_MS });
+    assert.equal(await posts.count(), 2);
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    // Both posts in order under the item, the one that matched marked.
+    const texts = (await posts.locator('.post-text').allInnerTexts()).map(plain);
+    assert.match(texts[0], /^Wrote up how I keep a commonplace book in plain text/);
+    assert.match(texts[1], /The trick is to write the index by hand/);
+    const position = Number(plain(await row.locator('.meta .source').first().innerText()).match(/thread · (\d) of 2/)[1]);
+    assert.equal(await row.locator('li.post.current').count(), 1);
+    assert.equal(await posts.nth(position - 1).getAttribute('aria-current'), 'true');
+    await shot('13-thread-expanded');
+    await toggle.click();
+    await row.locator('ol.thread').waitFor({ state: 'detached', timeout: UI_MS });
+    // Expanded again, a post's own Insert puts that post in (here the first, whichever matched).
+    await toggle.click();
+    await posts.nth(1).waitFor({ timeout: UI_MS });
+    await posts.nth(0).locator('button[data-action="insert"]').click();
+    await savedDraft(/ideas connect\.\s+Wrote up how I keep a commonplace book in plain text/);
   });
 });
