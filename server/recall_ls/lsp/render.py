@@ -16,9 +16,12 @@ from recall_ls.core.fragments import Fragment
 from recall_ls.core.keywords import is_cjk
 
 if TYPE_CHECKING:  # the engine pulls numpy in: not before the initialize reply
-    from recall_ls.core.engine import Hit
+    from recall_ls.core.engine import Filters, Hit
 
 SNIPPET = 80
+# How a kind (``KIND_MEANINGS``) reads in a list of them: the filters' label in both editors' headers.
+KIND_LABELS = {"tweet": "tweets", "reply": "replies", "thread": "threads", "mastodon": "Mastodon posts",
+               "note": "notes", "like": "likes"}
 HOVER_SNIPPET = 280
 # Where a sentence ends: ., ! or ? before a space, or a CJK full stop, exclamation or question mark.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
@@ -68,6 +71,18 @@ def source_label(fragment: Fragment) -> str:
     if fragment.kind == "note":
         return Path(fragment.path).name
     return fragment.kind
+
+
+def filters_label(filters: Filters) -> str:
+    """What the filters in effect keep, as the editors' headers say it: ``notes, tweets · 2020 to 2021``,
+    ``since 2019-06``, ``threads · until 2021``; the kinds in the settings' order."""
+    kinds = filters.narrowing_kinds or frozenset()
+    parts = [", ".join(label for kind, label in KIND_LABELS.items() if kind in kinds)]
+    if filters.since and filters.until:
+        parts.append(f"{filters.since} to {filters.until}")
+    elif filters.since or filters.until:
+        parts.append(f"since {filters.since}" if filters.since else f"until {filters.until}")
+    return " · ".join(part for part in parts if part)
 
 
 def file_uri(path: str, line: int | None = None) -> str | None:

@@ -66,7 +66,7 @@ async def _settle(ls: RecallServer, uri: str, line: int | None) -> None:
     paragraph = ls.paragraph_at(uri, types.Position(line=line, character=0)) if line is not None else None
     if paragraph is not None:
         hits = await ls.related(paragraph)
-        ls.protocol.notify(wire.RELATED, wire.related(paragraph.range, hits, uri=uri))
+        ls.protocol.notify(wire.RELATED, wire.related(paragraph.range, hits, uri=uri, filters=ls.options.filters()))
     # After the query, not beside it: the writer then finds the edited paragraph's vector made.
     # Code lenses refresh when the writer has applied the text (its ``changed`` event), not now.
     index_document(ls, uri, document.version, document.source)

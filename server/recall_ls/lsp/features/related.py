@@ -14,8 +14,8 @@ def register(server: RecallServer) -> None:
         position = parse_position_params(ls, params)
         paragraph = ls.paragraph_at(position.text_document.uri, position.position)
         if paragraph is None:
-            return wire.related(None, [])
-        return wire.related(paragraph.range, await ls.related(paragraph))
+            return wire.related(None, [], filters=ls.options.filters())
+        return wire.related(paragraph.range, await ls.related(paragraph), filters=ls.options.filters())
 
 
 def parse_position_params(ls: RecallServer, params) -> types.TextDocumentPositionParams:
