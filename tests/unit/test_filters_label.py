@@ -1,6 +1,8 @@
 """The related list's ``filters`` field: present only when the filters in effect narrow what the list
 holds, with the label both editors show in their panel's header (built once, server-side)."""
 
+import re
+
 import pytest
 from lsprotocol import types
 
@@ -8,6 +10,7 @@ from recall_ls.core.defaults import KIND_MEANINGS
 from recall_ls.core.engine import Filters, Hit
 from recall_ls.lsp import render, wire
 from recall_ls.lsp.config import DEFAULTS, build_options
+from tests.conftest import ROOT
 from tests.helpers import fragment
 
 SPAN = types.Range(types.Position(2, 0), types.Position(2, 9))
@@ -61,3 +64,10 @@ def test_the_pushed_list_carries_the_field_too():
 
 def test_every_kind_has_a_label():
     assert list(render.KIND_LABELS) == list(KIND_MEANINGS)
+
+
+def test_the_neovim_client_names_the_kinds_as_the_server_does():
+    # `:Recall filter` completes them from lsp.lua; VS Code reads them from its generated package.json.
+    source = (ROOT / "clients" / "neovim" / "lua" / "recall" / "lsp.lua").read_text(encoding="utf-8")
+    listed = re.search(r"^M\.kinds = \{(.*)\}$", source, re.MULTILINE)
+    assert listed and re.findall(r"'(\w+)'", listed.group(1)) == list(KIND_MEANINGS)

@@ -70,16 +70,25 @@ export interface Relevance {
 }
 
 /** The `recall/related` notification, and the `recall.showRelated` lens argument. */
-export interface Related {
+export interface Related extends RelatedResult {
   uri: string;
-  range: Range | null;
-  items: Item[];
 }
 
 /** The result of the `recall/related` request. */
 export interface RelatedResult {
   range: Range | null;
   items: Item[];
+  /** What the settings `kinds`, `since` and `until` narrow the list to; absent when they do not. */
+  filters?: ActiveFilters;
+}
+
+/** The `filters` of `recall/related`: `kinds` null when all but likes are kept; `label` is what the
+ * panel header shows (built by the server, so both editors say the same). */
+export interface ActiveFilters {
+  kinds: string[] | null;
+  since: string | null;
+  until: string | null;
+  label: string;
 }
 
 export type State = 'starting' | 'loading-model' | 'indexing' | 'ready' | 'error';

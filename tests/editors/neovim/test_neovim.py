@@ -107,6 +107,11 @@ def test_commands_and_search_after_setup(sandbox):
     run_case(sandbox, "commands", start="setup")
 
 
+def test_filter_narrows_the_panel(sandbox):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    run_case(sandbox | {"RECALL_TEST_CAPTURE": str(ARTIFACTS / "panel-filtered.txt")}, "filter")
+
+
 def test_start_without_vim_lsp_enable(sandbox):
     run_case(sandbox, "start_without_enable", start="none")
 

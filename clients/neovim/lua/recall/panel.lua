@@ -31,6 +31,7 @@ local group = vim.api.nvim_create_augroup('recall.panel', { clear = true })
 ---@field asked {buf: integer, tick: integer, line: integer}? what the latest request was about
 ---@field error string? the last request's error
 ---@field ready boolean? whether the server was ready at the last status
+---@field filters recall.Filters? what the filters in effect narrow the list to (the server's `filters`)
 local state = { items = {}, rows = {}, seq = 0 }
 
 local timer = assert(vim.uv.new_timer())
@@ -43,6 +44,7 @@ local function set_highlights()
   vim.api.nvim_set_hl(0, 'RecallRelevance', { default = true, link = 'Special' })
   vim.api.nvim_set_hl(0, 'RecallEmpty', { default = true, link = 'Comment' })
   vim.api.nvim_set_hl(0, 'RecallMatch', { default = true, link = 'Search' })
+  vim.api.nvim_set_hl(0, 'RecallFilters', { default = true, link = 'WarningMsg' })
 end
 set_highlights()
 vim.api.nvim_create_autocmd('ColorScheme', {
@@ -99,6 +101,17 @@ function M.current_status()
   return status.get(source and vim.api.nvim_win_get_buf(source) or nil)
 end
 
+---The header's line of the filters narrowing the list, in the server's words (`:Recall filter`).
+---@param lines string[]
+---@param marks table[]
+local function filters_header(lines, marks)
+  local label = type(state.filters) == 'table' and state.filters.label
+  if type(label) == 'string' then
+    table.insert(lines, 'Filtered: ' .. label)
+    table.insert(marks, { #lines - 1, 0, #lines[#lines], 'RecallFilters' })
+  end
+end
+
 local function render()
   if not state.buf or not vim.api.nvim_buf_is_valid(state.buf) then
     return
@@ -112,8 +125,10 @@ local function render()
   if current and words ~= 'ready' then
     title = title .. ' · ' .. words
   end
-  local lines = { title, '<CR> open  i insert  T thread  x hide  K details  q close', '' }
+  local lines = { title, '<CR> open  i insert  T thread  x hide  K details  q close' }
   local marks = { { 0, 0, #title, 'RecallTitle' }, { 1, 0, #lines[2], 'RecallHint' } }
+  filters_header(lines, marks)
+  table.insert(lines, '')
   state.rows = {}
   if #state.items == 0 then
     local text = empty_line()
@@ -182,7 +197,7 @@ function M.refresh(force)
     end
     state.error = err and err.message or nil
     if result then
-      state.uri, state.range, state.items = uri, result.range, result.items or {}
+      state.uri, state.range, state.items, state.filters = uri, result.range, result.items or {}, result.filters
     end
     render()
   end)
@@ -237,7 +252,7 @@ function M.on_pushed(result, client_id)
   state.asked =
     { buf = bufnr, tick = vim.api.nvim_buf_get_changedtick(bufnr), line = vim.api.nvim_win_get_cursor(win)[1] - 1 }
   state.error = nil
-  state.uri, state.range, state.items = result.uri, result.range, result.items or {}
+  state.uri, state.range, state.items, state.filters = result.uri, result.range, result.items or {}, result.filters
   render()
 end
 

@@ -109,3 +109,26 @@ test('a server that failed to start: the panel gives the same reason as the erro
   assert.ok(html.includes(esc('Recall could not start its server. ' + reason)));
   assert.match(renderPanel(state({ server: 'stopped' })), /stopped or could not start/);
 });
+
+test('the header says which filters narrow the list, in the server\'s words, with a Clear', () => {
+  const filters = { kinds: ['tweet', 'note'], since: '2020', until: null, label: 'tweets, notes · since 2020' };
+  const html = renderPanel(state({ items: [tweet], filters }));
+  assert.match(html, /<div class="context filtered">Filtered: <span class="filters-label">tweets, notes · since 2020<\/span><button class="link" data-action="clear-filters"/);
+  assert.doesNotMatch(renderPanel(state({ items: [tweet] })), /Filtered:/);
+  // Nothing found under filters: the empty state says they leave the rest out.
+  assert.match(renderPanel(state({ filters })), /The filters leave out the rest \(tweets, notes · since 2020\)/);
+  assert.match(renderPanel(state({ filters: { ...filters, label: '<i>' } })), /&lt;i&gt;/);
+});
+
+test('the filter controls: a toggle per kind as the settings hold them, the dates, and Clear', () => {
+  const choices = ['tweet', 'note', 'like'].map((kind) => ({ kind, description: `Your ${kind}s "quoted"` }));
+  const html = renderPanel(state({ filterControls: { choices, settings: { kinds: ['tweet', 'note'], since: '2020', until: '' } } }));
+  assert.match(html, /<details class="filter-bar"><summary>Filters<\/summary>/);
+  assert.match(html, /title="Your tweets &quot;quoted&quot;"><input type="checkbox" data-action="kind" data-id="tweet" checked>tweet<\/label>/);
+  assert.match(html, /data-action="kind" data-id="note" checked>/);
+  assert.match(html, /data-action="kind" data-id="like">like/);
+  assert.match(html, /data-action="date" data-id="since" value="2020"/);
+  assert.match(html, /data-action="date" data-id="until" value=""/);
+  assert.match(html, /data-action="clear-filters">Clear filters</);
+  assert.doesNotMatch(renderPanel(state({ server: 'stopped', filterControls: { choices, settings: { kinds: [], since: '', until: '' } } })), /filter-bar/);
+});
