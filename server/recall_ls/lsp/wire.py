@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from recall_ls.core.engine import Hit
     from recall_ls.core.fragments import Fragment
+    from recall_ls.core.gems import Gems
     from recall_ls.core.indexing import Progress
     from recall_ls.core.live_status import LiveReport, LiveStatus, SessionReport, Tiers
     from recall_ls.lsp.config import Options
@@ -78,6 +79,15 @@ def related(span: Range | None, hits: list[Hit], uri: str | None = None) -> dict
     """``{range, items}`` (the ``recall/related`` reply), with ``uri`` when pushed or in a lens."""
     listed = {"range": range_(span) if span is not None else None, "items": [item(h) for h in hits]}
     return {"uri": uri} | listed if uri is not None else listed
+
+
+def gems(found: Gems, uri: str | None = None) -> dict:
+    """The ``recall/related`` reply for a blank paragraph: forgotten gems (``core/gems.py``) with no
+    range, each item's relevance its age (level 0: nothing was asked), and ``idle: {mode, label}``."""
+    from recall_ls.lsp import render
+
+    items = [item(hit) | {"relevance": render.age_relevance(hit.fragment, found.day)} for hit in found.hits]
+    return related(None, [], uri) | {"items": items, "idle": {"mode": found.mode, "label": render.idle_label(found)}}
 
 
 def range_(span: Range) -> dict:
