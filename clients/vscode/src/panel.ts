@@ -1,7 +1,8 @@
 /**
  * The Recall panel: a webview view listing the past writing related to the paragraph under the
  * cursor. It follows the active Markdown editor: the server's pushed `recall/related` after an
- * edit, a `recall/related` request when the cursor moves (debounced), and a code lens's items.
+ * edit, a `recall/related` request when the cursor moves (debounced), and a code lens's items. On a
+ * blank line the server answers with forgotten gems (`idle`), and the header says which.
  */
 
 import * as path from 'node:path';
@@ -9,7 +10,7 @@ import * as vscode from 'vscode';
 import { debounce, Latest } from './debounce';
 import { target } from './format';
 import { PanelAction, PanelState } from './panelView';
-import { Commands, InsertAs, InsertFormat, Item, Range as WireRange } from './protocol';
+import { Commands, Idle, InsertAs, InsertFormat, Item, Range as WireRange } from './protocol';
 import { RecallServer, SECTION, ServerState } from './server';
 import { languages, preferredInsertFormat } from './settings';
 
@@ -36,7 +37,7 @@ export class RelatedPanel implements vscode.WebviewViewProvider, vscode.Disposab
       server.onRelated((related) => {
         if (related.uri === this.editor?.document.uri.toString()) {
           this.latest.next(); // a newer list than any request in flight
-          this.show(related.range, related.items);
+          this.show(related.range, related.items, undefined, related.idle);
         }
       }),
       // New settings (topK, minScore, sources…): ask again once the server has them.
@@ -165,7 +166,7 @@ export class RelatedPanel implements vscode.WebviewViewProvider, vscode.Disposab
     try {
       const result = await this.server.related(editor.document, editor.selection.active);
       if (this.latest.isLatest(ticket) && editor === this.editor) {
-        this.show(result.range, result.items);
+        this.show(result.range, result.items, undefined, result.idle);
       }
     } catch (error) {
       if (this.server.state === 'running') {
@@ -174,11 +175,13 @@ export class RelatedPanel implements vscode.WebviewViewProvider, vscode.Disposab
     }
   }
 
-  private show(range: WireRange | null, items: Item[], context?: PanelState['context']): void {
+  /** Show a list; `idle` when it holds forgotten gems for a blank line (the server's words for them). */
+  private show(range: WireRange | null, items: Item[], context?: PanelState['context'], idle?: Idle): void {
     const name = this.editor ? path.basename(this.editor.document.uri.path) || this.editor.document.uri.toString() : '';
     this.state.context =
       context ?? (range ? { kind: 'paragraph', document: name, line: range.start.line + 1 } : this.editor ? { kind: 'blank', document: name } : { kind: 'no-editor' });
     this.state.items = items;
+    this.state.idle = idle;
     this.items = new Map(items.map((item) => [item.id, item]));
     this.post();
   }
@@ -229,7 +232,7 @@ export class RelatedPanel implements vscode.WebviewViewProvider, vscode.Disposab
       void vscode.window.showErrorMessage(`Recall could not hide it: ${error instanceof Error ? error.message : error}`);
       return;
     }
-    this.show(null, this.state.items.filter((i) => i.id !== item.id), this.state.context);
+    this.show(null, this.state.items.filter((i) => i.id !== item.id), this.state.context, this.state.idle);
     this.refreshSoon();
   }
 

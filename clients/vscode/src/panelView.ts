@@ -6,7 +6,7 @@
  */
 
 import { score, similarity, snippet, startFailureMessage } from './format';
-import { InsertAs, InsertFormat, Item, Status } from './protocol';
+import { Idle, InsertAs, InsertFormat, Item, Status } from './protocol';
 
 export interface PanelState {
   /** Whether the language server runs. */
@@ -21,6 +21,8 @@ export interface PanelState {
     | { kind: 'paragraph'; document: string; line: number };
   items: Item[];
   insertFormat: InsertFormat;
+  /** The items are forgotten gems for a blank paragraph (the server's `idle`), not related writing. */
+  idle?: Idle;
 }
 
 /** Messages from the webview to the extension. */
@@ -66,10 +68,18 @@ function progress(state: PanelState): string {
 function header(state: PanelState): string {
   const c = state.context;
   if (c.kind !== 'paragraph' || state.server !== 'running') {
-    return '';
+    return idleHeader(state);
   }
   const count = state.items.length ? `${state.items.length} related to` : 'Related to';
   return `<div class="context">${count} the paragraph at <span class="where">${esc(c.document)}:${c.line}</span></div>`;
+}
+
+/** Over forgotten gems on a blank line, what they are: the server's words (`On this day, 2019-2023`). */
+function idleHeader(state: PanelState): string {
+  if (state.context.kind !== 'blank' || state.server !== 'running' || !state.idle) {
+    return '';
+  }
+  return `<div class="context idle">${esc(state.idle.label)}</div>`;
 }
 
 function list(state: PanelState): string {

@@ -63,9 +63,10 @@ export interface ThreadPlace {
   first: { id: string; snippet: string; url: string | null };
 }
 
-/** 3 `close`, 2 `related`, 1 `loose` (the server's thresholds, docs/protocol.md Items). */
+/** 3 `close`, 2 `related`, 1 `loose` (the server's thresholds, docs/protocol.md Items); 0 for a
+ * forgotten gem, which nothing was asked of: its label is its age, `6 years ago`. */
 export interface Relevance {
-  level: 1 | 2 | 3;
+  level: 0 | 1 | 2 | 3;
   label: string;
 }
 
@@ -74,12 +75,21 @@ export interface Related {
   uri: string;
   range: Range | null;
   items: Item[];
+  idle?: Idle;
 }
 
 /** The result of the `recall/related` request. */
 export interface RelatedResult {
   range: Range | null;
   items: Item[];
+  idle?: Idle;
+}
+
+/** Present when the list holds forgotten gems for a blank paragraph (the `idle` setting); `label` is
+ * the panel header's words, `On this day, 2019-2023`. */
+export interface Idle {
+  mode: 'onThisDay' | 'random';
+  label: string;
 }
 
 export type State = 'starting' | 'loading-model' | 'indexing' | 'ready' | 'error';
