@@ -152,3 +152,14 @@ def test_a_store_made_before_the_day_index_gets_it_and_the_day_query_reads_it(tm
     assert "fragments_by_day" in str(plan.fetchall())
     assert ids(on_this_day(store, DAY, 8)) == ["a"]
     store.close()
+
+
+def test_random_draws_past_numbers_no_longer_used(store):
+    store.sync_fragments("/src", [tweet(f"t{n}", "2019-04-01", text=f"thought {n}") for n in range(300)])
+    kept = [tweet(f"t{n}", "2019-04-01", text=f"thought {n}") for n in range(0, 300, 15)]
+    store.sync_fragments("/src", kept)  # 20 left, spread over 300 numbers
+    found = ids(random_past(store, DAY, random.Random(5), 8))
+    assert len(set(found)) == 8 and set(found) <= {f.id for f in kept}
+    empty = Store(store.index_dir.parent / "empty")
+    assert random_past(empty, DAY, random.Random(5), 8) == []
+    empty.close()

@@ -9,7 +9,8 @@ copy), not when its thought was written. On a day with nothing, a ``random`` han
 and the reply says both (``Gems.asked``): an empty panel helps nobody find a forgotten gem.
 
 ``random``: a handful drawn from writing at least ``RANDOM_MIN_AGE_DAYS`` old (a note without a date
-by its file's modification time), a new draw from the caller's random source each time.
+by its file's modification time: an undated note not touched for a month is not fresh writing), a new
+draw from the caller's random source each time.
 
 Both keep what every list keeps: hidden fragments and the ``exclude``d (the document being written)
 never show, the filters apply, a thread and its posts are one item (its earliest post that came up),
@@ -106,16 +107,32 @@ def days_of_year(today: date) -> list[str]:
 
 def random_past(store: Store, today: date, rng: random.Random, k: int, keep: Keep = Keep()) -> list[Hit]:
     """Up to ``k`` items drawn by ``rng`` from writing older than ``RANDOM_MIN_AGE_DAYS``; newest first.
-    A draw too small once filters and folding took their share is made again, four times larger."""
-    nums = store.nums_dated_before((today - timedelta(days=RANDOM_MIN_AGE_DAYS)).isoformat())
-    size = 4 * k + 16
-    while True:
-        drawn = rng.sample(nums, min(size, len(nums)))
-        rows = store.fragments_by_num(drawn)
-        hits = fold([rows[n] for n in drawn if n in rows and keep.accept(rows[n])])
-        if len(hits) >= k or size >= len(nums):
+
+    First by number: a number drawn from the store's span is a fragment drawn at random (or a number
+    no longer used: skipped), a few rows read, where listing every old fragment's number costs 40-90
+    ms at 130k (bench/RESULTS.md). When that finds too few (filters that keep a rare kind), the draw is
+    from that list, made again four times larger until it holds ``k`` or all of it."""
+    cutoff = (today - timedelta(days=RANDOM_MIN_AGE_DAYS)).isoformat()
+    first = size = 4 * k + 16
+    span = store.num_span()
+    while size <= 16 * first and size < len(span):
+        hits = _kept(store, rng.sample(span, size), cutoff, keep)
+        if len(hits) >= k:
             return newest_first(hits[:k])
         size *= 4
+    old = store.nums_dated_before(cutoff)
+    size = first
+    while True:
+        hits = _kept(store, rng.sample(old, min(size, len(old))), cutoff, keep)
+        if len(hits) >= k or size >= len(old):
+            return newest_first(hits[:k])
+        size *= 4
+
+
+def _kept(store: Store, drawn: list[int], cutoff: str, keep: Keep) -> list[Hit]:
+    """The drawn numbers' fragments older than ``cutoff`` that ``keep`` accepts, folded, in draw order."""
+    rows = store.fragments_by_num(drawn)
+    return fold([rows[n] for n in drawn if n in rows and _date(rows[n]) < cutoff and keep.accept(rows[n])])
 
 
 def fold(fragments: Sequence[Fragment]) -> list[Hit]:
@@ -140,7 +157,12 @@ def fold(fragments: Sequence[Fragment]) -> list[Hit]:
 
 
 def newest_first(hits: list[Hit]) -> list[Hit]:
-    return sorted(hits, key=lambda h: h.fragment.created_at or h.fragment.meta.get("mtime") or "", reverse=True)
+    return sorted(hits, key=lambda h: _date(h.fragment), reverse=True)
+
+
+def _date(fragment: Fragment) -> str:
+    """When it was written, as ``random`` reads it: its date, or for an undated note its file's time."""
+    return fragment.created_at or fragment.meta.get("mtime") or ""
 
 
 def _thread_rank(fragment: Fragment) -> float:

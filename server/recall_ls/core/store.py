@@ -466,6 +466,13 @@ class Store:
                 f"SELECT num, substr(created_at, 1, 4) FROM fragments WHERE {_MONTH_DAY} IN ({_marks(month_days)})"
                 " AND created_at < ? ORDER BY created_at DESC, num DESC", (*month_days, before)).fetchall()
 
+    def num_span(self) -> range:
+        """From the lowest fragment number in use to the highest (empty when there are none)."""
+        with self._lock:  # two queries: SQLite answers each from the end of the table, one together scans
+            low = self._db.execute("SELECT min(num) FROM fragments").fetchone()[0]
+            high = self._db.execute("SELECT max(num) FROM fragments").fetchone()[0]
+        return range(low, high + 1) if low is not None else range(0)
+
     def nums_dated_before(self, before: str) -> list[int]:
         """Numbers of the fragments dated before ``before`` (ISO): by ``created_at``, or, for a note
         without a date, by when its file last changed (``meta.mtime``)."""
