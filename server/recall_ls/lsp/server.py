@@ -208,10 +208,9 @@ class RecallServer(LanguageServer):
         """Whether the 0-based ``line`` of an open document is blank (spaces only, or the empty last
         line after a final newline, or an empty document's)."""
         document = self.document(uri)
-        if document is None or line < 0:
+        if document is None or not 0 <= line <= len(document.lines):
             return False
-        lines = document.lines
-        return line >= len(lines) or not lines[line].strip()
+        return line == len(document.lines) or not document.lines[line].strip()
 
     async def gems(self, uri: str) -> Gems | None:
         """Forgotten gems for a blank paragraph of ``uri`` (``idle``), never from that document: None

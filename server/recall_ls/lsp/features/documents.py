@@ -2,8 +2,8 @@
 
 An opened document's text goes to the live index at once. After an edit settles (``debounceMs``),
 the document's text goes to the live index and the paragraph that was edited gets a pushed
-``recall/related`` notification (a blank line, its forgotten gems). A newer edit cancels the pending work for its document, so a storm
-of changes costs one update. The text goes with its split, the one the keystroke features use, so
+``recall/related`` notification (a blank line, its forgotten gems). A newer edit cancels the pending
+work for its document, so a storm of changes costs one update. The text goes with its split, the one the keystroke features use, so
 the index does not split it again; the code lens refresh follows the index's change, once.
 """
 
