@@ -1,7 +1,8 @@
 /**
  * The Recall panel: a webview view listing the past writing related to the paragraph under the
  * cursor. It follows the active Markdown editor: the server's pushed `recall/related` after an
- * edit, a `recall/related` request when the cursor moves (debounced), and a code lens's items.
+ * edit, a `recall/related` request when the cursor moves (debounced), and a code lens's items. On a
+ * blank line the server answers with forgotten gems (`idle`), and the header says which.
  */
 
 import * as path from 'node:path';
@@ -10,12 +11,15 @@ import { debounce, Latest } from './debounce';
 import { target } from './format';
 import { affectsFilters, applyFilterChange, filterControls } from './filterSettings';
 import { PanelAction, PanelState } from './panelView';
-import { ActiveFilters, Commands, InsertAs, InsertFormat, Item, Range as WireRange } from './protocol';
+import { ActiveFilters, Commands, Idle, InsertAs, InsertFormat, Item, Range as WireRange } from './protocol';
 import { RecallServer, SECTION, ServerState } from './server';
 import { languages, preferredInsertFormat } from './settings';
 
 export const VIEW_ID = 'recall.related';
 const CURSOR_DEBOUNCE_MS = 200;
+
+/** What the server says of a list besides its items: what narrows it, and whether it holds gems. */
+type ListAbout = { filters?: ActiveFilters; idle?: Idle };
 
 export class RelatedPanel implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
@@ -43,7 +47,7 @@ export class RelatedPanel implements vscode.WebviewViewProvider, vscode.Disposab
       server.onRelated((related) => {
         if (related.uri === this.editor?.document.uri.toString()) {
           this.latest.next(); // a newer list than any request in flight
-          this.show(related.range, related.items, undefined, related.filters);
+          this.show(related.range, related.items, undefined, related);
         }
       }),
       // New settings (topK, minScore, sources…): ask again once the server has them.
@@ -131,7 +135,7 @@ export class RelatedPanel implements vscode.WebviewViewProvider, vscode.Disposab
     }
     this.latest.next();
     this.refreshSoon.cancel();
-    this.show(range, items, undefined, filters);
+    this.show(range, items, undefined, { filters });
     if (this.view) {
       this.view.show(true); // keep the focus in the editor
     } else {
@@ -176,7 +180,7 @@ export class RelatedPanel implements vscode.WebviewViewProvider, vscode.Disposab
     try {
       const result = await this.server.related(editor.document, editor.selection.active);
       if (this.latest.isLatest(ticket) && editor === this.editor) {
-        this.show(result.range, result.items, undefined, result.filters);
+        this.show(result.range, result.items, undefined, result);
       }
     } catch (error) {
       if (this.server.state === 'running') {
@@ -185,12 +189,15 @@ export class RelatedPanel implements vscode.WebviewViewProvider, vscode.Disposab
     }
   }
 
-  private show(range: WireRange | null, items: Item[], context?: PanelState['context'], filters?: ActiveFilters): void {
+  /** Show a list; `about` its `filters` (what narrows it) and `idle` (it holds forgotten gems for a
+   * blank line), in the server's words. */
+  private show(range: WireRange | null, items: Item[], context?: PanelState['context'], about: ListAbout = {}): void {
     const name = this.editor ? path.basename(this.editor.document.uri.path) || this.editor.document.uri.toString() : '';
     this.state.context =
       context ?? (range ? { kind: 'paragraph', document: name, line: range.start.line + 1 } : this.editor ? { kind: 'blank', document: name } : { kind: 'no-editor' });
     this.state.items = items;
-    this.state.filters = filters;
+    this.state.filters = about.filters;
+    this.state.idle = about.idle;
     this.items = new Map(items.map((item) => [item.id, item]));
     this.post();
   }
@@ -243,7 +250,7 @@ export class RelatedPanel implements vscode.WebviewViewProvider, vscode.Disposab
       void vscode.window.showErrorMessage(`Recall could not hide it: ${error instanceof Error ? error.message : error}`);
       return;
     }
-    this.show(null, this.state.items.filter((i) => i.id !== item.id), this.state.context, this.state.filters);
+    this.show(null, this.state.items.filter((i) => i.id !== item.id), this.state.context, this.state);
     this.refreshSoon();
   }
 

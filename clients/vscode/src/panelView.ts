@@ -7,7 +7,7 @@
 
 import { DateKey, FilterChange, FilterControls } from './filters';
 import { score, similarity, snippet, startFailureMessage } from './format';
-import { ActiveFilters, InsertAs, InsertFormat, Item, Status } from './protocol';
+import { ActiveFilters, Idle, InsertAs, InsertFormat, Item, Status } from './protocol';
 
 export interface PanelState {
   /** Whether the language server runs. */
@@ -26,6 +26,8 @@ export interface PanelState {
   filters?: ActiveFilters;
   /** The filter controls: the kinds to toggle and the filter settings in effect. */
   filterControls?: FilterControls;
+  /** The items are forgotten gems for a blank paragraph (the server's `idle`), not related writing. */
+  idle?: Idle;
 }
 
 /** Messages from the webview to the extension. */
@@ -76,7 +78,7 @@ function header(state: PanelState): string {
 function paragraphHeader(state: PanelState): string {
   const c = state.context;
   if (c.kind !== 'paragraph' || state.server !== 'running') {
-    return '';
+    return idleHeader(state);
   }
   const count = state.items.length ? `${state.items.length} related to` : 'Related to';
   return `<div class="context">${count} the paragraph at <span class="where">${esc(c.document)}:${c.line}</span></div>`;
@@ -115,6 +117,14 @@ export function filterBar(state: PanelState): string {
     `<div class="dates">${date('since', 'Since')}${date('until', 'Until')}` +
     `<button class="action" data-action="clear-filters">Clear filters</button></div></details>`
   );
+}
+
+/** Over forgotten gems on a blank line, what they are: the server's words (`On this day, 2019-2023`). */
+function idleHeader(state: PanelState): string {
+  if (state.context.kind !== 'blank' || state.server !== 'running' || !state.idle) {
+    return '';
+  }
+  return `<div class="context idle">${esc(state.idle.label)}</div>`;
 }
 
 function list(state: PanelState): string {

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from recall_ls.core.engine import Filters, Hit
     from recall_ls.core.fragments import Fragment
+    from recall_ls.core.gems import Gems
     from recall_ls.core.indexing import Progress
     from recall_ls.core.live_status import LiveReport, LiveStatus, SessionReport, Tiers
     from recall_ls.lsp.config import Options
@@ -92,6 +93,15 @@ def narrowing(filters: Filters) -> dict:
     kinds = filters.narrowing_kinds
     return {"kinds": [kind for kind in KIND_MEANINGS if kind in kinds] if kinds else None,
             "since": filters.since, "until": filters.until, "label": render.filters_label(filters)}
+
+
+def gems(found: Gems, uri: str | None = None, filters: Filters | None = None) -> dict:
+    """The ``recall/related`` reply for a blank paragraph: forgotten gems (``core/gems.py``) with no
+    range, each item's relevance its age (level 0: nothing was asked), and ``idle: {mode, label}``."""
+    from recall_ls.lsp import render
+
+    items = [item(hit) | {"relevance": render.age_relevance(hit.fragment, found.day)} for hit in found.hits]
+    return related(None, [], uri, filters) | {"items": items, "idle": {"mode": found.mode, "label": render.idle_label(found)}}
 
 
 def range_(span: Range) -> dict:

@@ -76,6 +76,7 @@ def sandbox(tmp_path: Path) -> dict[str, str]:
         "RECALL_TEST_INDEX": str(tmp_path / "index"),
         "RECALL_TEST_TIMEOUT": str(WAIT_MS),
         "RECALL_TEST_QUOTE": str(INSERTED_QUOTE),  # what inserting the error-message tweet as a quote gives
+        "RECALL_TODAY": "2025-11-20",  # the server's day: a blank line's gems are the example tweets of 2024-11-20
     }
     return env
 

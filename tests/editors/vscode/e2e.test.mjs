@@ -219,6 +219,7 @@ describe('Recall in VS Code (code-server)', { timeout: 600_000 }, () => {
       XDG_CACHE_HOME: path.join(root, 'xdg/cache'),
       XDG_STATE_HOME: path.join(root, 'xdg/state'),
       TMPDIR: path.join(root, 'tmp'),
+      RECALL_TODAY: '2025-11-20', // the server's day: a blank line's gems are the example tweets of 2024-11-20
     };
     fs.mkdirSync(env.TMPDIR, { recursive: true });
     const dirs = ['--user-data-dir', run.userData, '--extensions-dir', run.extensions];
@@ -301,6 +302,15 @@ describe('Recall in VS Code (code-server)', { timeout: 600_000 }, () => {
     const item = page.locator('.statusbar-item', { hasText: /Recall \d+/ });
     await item.first().waitFor({ timeout: SERVER_READY_MS });
     assert.match(await item.first().innerText(), /Recall \d+/);
+  });
+
+  it('shows forgotten gems on a blank line, under an "On this day" header', async () => {
+    await focusEditorAtEnd(); // the blank line below the heading
+    await panel().locator('.context.idle', { hasText: 'On this day, 2024' }).waitFor({ timeout: RELATED_MS });
+    const meta = plain(await panel().locator('.item .meta').first().innerText());
+    assert.match(meta, /2024-11-20/);
+    assert.match(meta, /1 year ago/); // a gem's age where a related item says how close it is
+    await shot('01b-panel-gems');
   });
 
   it('lists a related tweet in the Recall panel while the user types', async () => {

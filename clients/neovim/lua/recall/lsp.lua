@@ -47,6 +47,7 @@ local builtin_lens_refresh = vim.fn.has('nvim-0.12') == 1
 ---@field uri string
 ---@field range lsp.Range?
 ---@field items recall.Item[]
+---@field idle {mode: 'onThisDay'|'random', label: string}? present when the items are forgotten gems for a blank line
 ---@field filters recall.Filters? what the settings `kinds`, `since`, `until` narrow the list to
 
 ---@class recall.Filters
