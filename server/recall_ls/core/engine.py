@@ -74,11 +74,15 @@ class Filters:
         return True
 
     @property
+    def narrowing_kinds(self) -> frozenset[str] | None:
+        """The kinds kept when that narrows results; None when it does not: no kinds (``accept``
+        keeps all), or all of them but likes, which are few and indexed only when asked for."""
+        return self.kinds if self.kinds and not self.kinds >= _ALL_BUT_LIKES else None
+
+    @property
     def active(self) -> bool:
-        """Whether they may drop many candidates (so more are asked for): leaving out only likes,
-        which are few and indexed only when asked for, does not."""
-        narrowed = self.kinds is not None and not self.kinds >= _ALL_BUT_LIKES
-        return bool(narrowed or self.since or self.until or self.path_glob)
+        """Whether they may drop many candidates (so more are asked for, and the editors say so)."""
+        return bool(self.narrowing_kinds or self.since or self.until or self.path_glob)
 
 
 _ALL_BUT_LIKES = frozenset(kind for kind in KIND_MEANINGS if kind != Kind.LIKE)
