@@ -363,19 +363,15 @@ local function create_buffer()
   map(
     'T',
     on_item(function(item)
-      if not (type(item.thread) == 'table' and (item.thread.length or 0) > 1) then
-        vim.notify('Recall: this item is not part of a thread', vim.log.levels.INFO)
-        return
-      end
-      items.insert(item, { win = M.source_window(), format = 'thread' })
+      thread.insert(item, M.source_window())
     end),
     "insert the whole thread (each post a paragraph, then its first post's link)"
   )
-  local function toggle_thread(item)
+  local toggle_thread = on_item(function(item)
     thread.toggle(item, render)
-  end
-  map('<Tab>', on_item(toggle_thread), 'expand the thread in place, or fold it')
-  map('za', on_item(toggle_thread), 'expand the thread in place, or fold it (as a fold)')
+  end)
+  map('<Tab>', toggle_thread, 'expand the thread in place, or fold it')
+  map('za', toggle_thread, 'expand the thread in place, or fold it (as a fold)')
   map(
     'x',
     on_item(function(item)

@@ -5,6 +5,7 @@
 --- marked (`RecallThreadHit`); the same key on the item or one of its posts folds it again. An
 --- expansion stays while its thread is in the list, across refreshes.
 
+local items = require('recall.items')
 local lsp = require('recall.lsp')
 
 local M = {}
@@ -31,13 +32,34 @@ function M.of(item)
   return nil
 end
 
+---The item's thread, or nil after telling the user that it is in none.
+---@param item recall.Item
+---@return string?
+local function required(item)
+  local id = M.of(item)
+  if not id then
+    vim.notify('Recall: this item is not part of a thread', vim.log.levels.INFO)
+  end
+  return id
+end
+
+---Inserts the item's whole thread at the cursor of the writing window `win` (`recall.insert`'s
+---`thread` format: each post a paragraph, then the link to its first post).
+---@param item recall.Item
+---@param win integer?
+function M.insert(item, win)
+  if required(item) then
+    items.insert(item, { win = win, format = 'thread' })
+  end
+end
+
 ---Expands the item's thread, or folds it when it is expanded; `on_done` redraws.
 ---@param item recall.Item
 ---@param on_done fun()
 function M.toggle(item, on_done)
-  local id = M.of(item)
+  local id = required(item)
   if not id then
-    vim.notify('Recall: this item is not part of a thread', vim.log.levels.INFO)
+    return
   elseif expanded[id] then
     expanded[id] = nil
     on_done()
@@ -50,10 +72,10 @@ function M.toggle(item, on_done)
 end
 
 ---Forgets the expansions whose thread is no longer in the list.
----@param items recall.Item[]
-function M.keep(items)
+---@param list recall.Item[]
+function M.keep(list)
   local listed = {}
-  for _, item in ipairs(items) do
+  for _, item in ipairs(list) do
     local id = M.of(item)
     if id then
       listed[id] = true

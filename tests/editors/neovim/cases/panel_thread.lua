@@ -2,7 +2,7 @@
 -- example archive's two-post thread (a commonplace book kept in plain text, indexed by hand) lists
 -- an item of the thread ("thread · N of 2"); <Tab> on it lists both posts in order under it, the
 -- match marked with `RecallThreadHit`; the expansion stays through a refresh; `za` folds the thread
--- again; `i` on a post inserts that post.
+-- again; `T` inserts the whole thread, `i` on a post that post.
 return function(t)
   t.stub_ui({})
   local buf = t.edit('drafts/commonplace.md')
@@ -77,10 +77,24 @@ return function(t)
   first_row = t.wait('the thread expanded again', function()
     return row_of('1/2 · ')
   end)
+  -- `T` on the item inserts the whole thread: both posts, then the first post's link.
+  vim.api.nvim_win_set_cursor(panel_win, { item_row, 0 })
+  t.keys('T')
+  t.wait('the whole thread inserted', function()
+    local text = t.text(buf)
+    return text:find('commonplace book in plain text', 1, true)
+      and text:find('The trick is to write the index by hand', 1, true)
+      and text:find('status/1850000000000090000', 1, true)
+  end)
+  -- The list is about the same paragraph still: the thread stays expanded under its item.
+  first_row = t.wait('the thread still expanded', function()
+    return row_of('1/2 · ')
+  end)
   vim.api.nvim_win_set_cursor(panel_win, { first_row, 0 })
   t.keys('i')
   t.wait('the first post inserted', function()
-    return t.text(buf):find('commonplace book in plain text', 1, true)
+    local _, count = t.text(buf):gsub('commonplace book in plain text', '')
+    return count == 2
   end)
   vim.api.nvim_set_current_win(writing)
 end
