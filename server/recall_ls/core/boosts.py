@@ -1,5 +1,5 @@
 """Opt-in lifts of a match's score for time and engagement (``recencyHalfLifeDays``, ``preferEngaged``),
-and the parts a score is made of (``why``).
+and the parts a score is made of, in words (``why``: the CLI's JSON, the wire's items, hover).
 
 Both lifts are added to the match's score (on the cosine scale) and both are bounded: recency adds at
 most ``RECENCY_CAP`` (a fragment written today; half that one half-life ago, a quarter two), engagement
@@ -102,6 +102,15 @@ def match_parts(score: float, cosine: float | None) -> Parts:
     if cosine is None:
         return ((WORDS, score),)
     return ((MEANING, cosine), (WORDS, score - cosine)) if score > cosine else ((MEANING, cosine),)
+
+
+def explain(parts: Parts, score: float) -> str:
+    """What made a score, as ``why`` reads: ``0.62 meaning · +0.04 words · +0.03 recent``. The first
+    part stands alone, each further one is what it added; one that adds nothing at two decimals is
+    left out. With no parts known, the score."""
+    shown = [f"{value:.2f} {name}" if not at else f"+{value:.2f} {name}"
+             for at, (name, value) in enumerate(parts) if not at or round(value, 2) > 0]
+    return " · ".join(shown) if shown else f"{score:.2f}"
 
 
 def _count(value: object) -> int:

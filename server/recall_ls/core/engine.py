@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from recall_ls.core import keywords
-from recall_ls.core.boosts import NO_BOOSTS, Boosts, Parts, match_parts
+from recall_ls.core.boosts import NO_BOOSTS, Boosts, Parts, explain, match_parts
 from recall_ls.core.defaults import (
     DEFAULT_MIN_SCORE,
     DEFAULT_RANKING,
@@ -124,6 +124,7 @@ class Hit:
             "title": f.title,
             "matched": list(self.matched),
             "duplicates": self.duplicates,  # near-identical texts folded into this one
+            "why": explain(self.parts, self.score),  # what made the score: "0.62 meaning · +0.03 recent"
             # Its self-thread, for a post of one or a whole one: {id, position, length, first}.
             "thread": f.meta.get("thread"),
         }

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from recall_ls.core.boosts import explain
 from recall_ls.core.defaults import RELEVANCE_CLOSE, RELEVANCE_RELATED
 from recall_ls.core.fragments import Fragment
 from recall_ls.core.keywords import is_cjk
@@ -91,21 +92,12 @@ def relevance(score: float) -> dict:
     return {"level": 1, "label": "loose"}
 
 
-def why(hit: Hit) -> str:
-    """What made a hit's score, as ``why`` reads: ``0.62 meaning · +0.04 words · +0.03 recent``. The
-    first part stands alone, each further one is what it added; one that adds nothing at two decimals
-    is left out."""
-    shown = [f"{value:.2f} {name}" if not at else f"+{value:.2f} {name}"
-             for at, (name, value) in enumerate(hit.parts) if not at or round(value, 2) > 0]
-    return " · ".join(shown) if shown else f"{hit.score:.2f}"
-
-
 def hit_markdown(hit: Hit, full: bool = False) -> str:
     # Plain paragraphs, not a block quote: editors fade quotes in hovers and they become hard to read.
     fragment = hit.fragment
     text = fragment.text if full else leading_snippet(fragment.text, hit.matched, HOVER_SNIPPET)
     body = emphasize("  \n".join(_escape(line) for line in text.splitlines() if line.strip()), hit.matched)
-    closeness = f"{relevance(hit.score)['label']} ({why(hit)})"  # "related (0.48 meaning · +0.04 words)"
+    closeness = f"{relevance(hit.score)['label']} ({explain(hit.parts, hit.score)})"  # related (0.48 meaning · +0.04 words)
     facts = [f for f in (date_of(fragment), source_label(fragment), closeness) if f]
     link = link_of(fragment)
     footer = " · ".join(facts)

@@ -62,7 +62,6 @@ def item(hit: Hit) -> dict:
         "date": render.date_of(fragment),
         "sourceLabel": render.source_label(fragment),
         "relevance": render.relevance(hit.score),
-        "why": render.why(hit),  # what made the score: "0.62 meaning · +0.03 recent"
     }
 
 
