@@ -305,6 +305,21 @@ async def initialize_times(repeats: int = 7) -> dict:
     return {name: percentiles(values) for name, values in samples.items()}
 
 
+def compared(size: int, floor: Floor, served: dict) -> dict:
+    """One size's entry: the floor, the server's times and each feature's typing p95 over the floor's."""
+    floors = {feature: percentiles(samples) for feature, samples in floor.samples.items()}
+    everything = [sample for samples in floor.samples.values() for sample in samples]
+    return {
+        "size": size,
+        "floor_embed_plus_search_ms": percentiles(everything),
+        "floor_beside_each_feature_ms": floors,
+        "server_ms": served,
+        "typing_p95_ratio_to_floor": {
+            feature: round(measured["p95"] / floors[feature]["p95"], 2) for feature, measured in served["typing"].items()
+        },
+    }
+
+
 def start_up_times() -> dict:
     """The ``initialize`` reply times and how soon a saved note is found, printed as they come."""
     times = {"initialize_ms": asyncio.run(initialize_times())}
@@ -355,18 +370,7 @@ def main() -> None:
             served = asyncio.run(drive_server(folder, paragraphs, workspace, floor, args.rounds,
                                               NARROWED if args.narrowed else None))
             floor.close()
-        floors = {feature: percentiles(samples) for feature, samples in floor.samples.items()}
-        everything = [sample for samples in floor.samples.values() for sample in samples]
-        entry = {
-            "size": size,
-            "floor_embed_plus_search_ms": percentiles(everything),
-            "floor_beside_each_feature_ms": floors,
-            "server_ms": served,
-            "typing_p95_ratio_to_floor": {
-                feature: round(measured["p95"] / floors[feature]["p95"], 2)
-                for feature, measured in served["typing"].items()
-            },
-        }
+        entry = compared(size, floor, served)
         print(json.dumps(entry), flush=True)
         report["sizes"].append(entry)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

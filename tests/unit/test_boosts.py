@@ -124,3 +124,21 @@ def test_lifts_never_let_in_what_minscore_keeps_out(engine):
     floor = plain["weak"] + BOOST_CAP / 2  # above "weak"'s match, below its boosted score
     boosted = engine.search(QUERY, k=3, min_score=floor, boosts=Boosts(1, engaged=True, today=TODAY))
     assert "weak" not in scores(boosted)
+
+
+def test_rows_read_a_page_at_a_time_give_the_order_that_reading_them_all_gives(tmp_path):
+    # 60 posts near-equally related to the query, of many ages and audiences: with k=3 the engine
+    # reads pages of 10 and stops once the lifted ones are sure of their place.
+    query = "bread starter oven flour crust"
+    texts = {f"t:{i}": f"{query} note{i} batch{i % 7}" if i % 2 else f"{query} rise{i % 5} note{i}" for i in range(60)}
+    store, indexer = embedded_indexer(tmp_path / "index", texts)
+    indexer.apply("/src", [fragment(fid, text, created_at=f"{2010 + i % 17}-0{1 + i % 9}-15T00:00:00+00:00",
+                                    likes=(i * 37) % 300) for i, (fid, text) in enumerate(texts.items())])
+    engine = Engine(store, indexer.embedder, indexer.snapshot)
+    boosts = Boosts(400, engaged=True, today=TODAY)
+    everything = engine.search(query, k=60, min_score=0.05)
+    lifted = sorted(((h.score + sum(v for _, v in boosts.lifts(h.fragment)), h.fragment.id) for h in everything),
+                    reverse=True)
+    assert [fid for _, fid in lifted[:3]] != [h.fragment.id for h in everything[:3]]  # the lifts reorder
+    assert [h.fragment.id for h in engine.search(query, k=3, min_score=0.05, boosts=boosts)] == [fid for _, fid in lifted[:3]]
+    store.close()

@@ -17,6 +17,7 @@ under ``keyword`` ranking, scores that share; without the model, hybrid answers 
 from __future__ import annotations
 
 import fnmatch
+import math
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
@@ -25,7 +26,14 @@ from typing import Any
 import numpy as np
 
 from recall_ls.core import keywords
-from recall_ls.core.boosts import NO_BOOSTS, Boosts, Parts, explain, match_parts
+from recall_ls.core.boosts import (
+    BOOST_CAP,
+    NO_BOOSTS,
+    Boosts,
+    Parts,
+    explain,
+    match_parts,
+)
 from recall_ls.core.defaults import (
     DEFAULT_MIN_SCORE,
     DEFAULT_RANKING,
@@ -237,7 +245,7 @@ class Engine:
             near = index.search(vector, asked) if meaning else []
             lexical = self.store.keyword_search(query, asked) if words else []
             candidates = self._fuse(near, lexical, index, vector, query, min_score, ranking)
-            hits = self._resolve(*self._boosted(candidates, boosts), index, k, filters, exclude, hidden)
+            hits = self._hits(candidates, boosts, index, k, filters, exclude, hidden)
             near_done = not meaning or len(near) < asked or asked >= index.size or near[-1][1] < min_score
             if len(hits) >= k or (near_done and len(lexical) < asked):
                 return [replace(h, matched=keywords.matched_words(h.fragment.text, query)) for h in hits]
@@ -262,7 +270,7 @@ class Engine:
         while True:
             candidates = [(num, score, match_parts(score, score)) for num, score in index.search(vector, asked)
                           if score >= min_score]
-            hits = self._resolve(*self._boosted(candidates, boosts), index, k, filters, exclude, hidden)
+            hits = self._hits(candidates, boosts, index, k, filters, exclude, hidden)
             exhausted = len(candidates) < asked or asked >= index.size
             if len(hits) >= k or exhausted:
                 return hits
@@ -285,18 +293,31 @@ class Engine:
         ranked = sorted(passed.items(), key=lambda item: -item[1])
         return [(num, score, match_parts(score, cosine.get(num))) for num, score in ranked]
 
-    def _boosted(self, candidates, boosts: Boosts):
-        """The candidates, and their rows when they had to be read, in the order their lifts make:
-        with no boosts, as they are and unread (``_resolve`` reads them a page at a time)."""
-        if not boosts.active or not candidates:
-            return candidates, None
+    def _hits(self, candidates, boosts: Boosts, index, k, filters, exclude, hidden) -> list[Hit]:
+        """The first ``k`` items of the candidates (best first by their match), in the order their
+        lifts make. Rows are read a page at a time, as ``_resolve`` does: a candidate not read yet can
+        rise at most ``BOOST_CAP`` above its match, so the read ones lifted past that bound are sure of
+        their place; once they make ``k`` items the rest is never read."""
+        if not boosts.active:
+            return self._resolve(candidates, None, index, k, filters, exclude, hidden)
         boosts = boosts.at_query()
-        rows = self.store.fragments_by_num([num for num, _, _ in candidates])
-        boosted = []
-        for num, score, parts in candidates:
-            lifts = boosts.lifts(rows[num]) if num in rows else ()
-            boosted.append((num, score + sum(lift for _, lift in lifts), parts + lifts))
-        return sorted(boosted, key=lambda candidate: -candidate[1]), rows
+        read: dict[int, Fragment] = {}
+        lifted: list = []
+        page = 2 * k + 4
+        for start in range(0, len(candidates), page):
+            chunk = candidates[start : start + page]
+            read |= self.store.fragments_by_num([num for num, _, _ in chunk])
+            for num, score, parts in chunk:
+                lifts = boosts.lifts(read[num]) if num in read else ()
+                lifted.append((num, score + sum(lift for _, lift in lifts), parts + lifts))
+            rest = start + page < len(candidates)
+            # Keyword ranking lists its candidates in BM25's order, not by score: the best of the rest.
+            bound = max(score for _, score, _ in candidates[start + page :]) + BOOST_CAP if rest else -math.inf
+            sure = sorted((c for c in lifted if c[1] > bound), key=lambda candidate: -candidate[1])
+            hits = self._resolve(sure, read, index, k, filters, exclude, hidden)
+            if len(hits) >= k or not rest:
+                return hits
+        return []
 
     def _keyword_shares(self, nums: list[int], query: KeywordQuery) -> dict[int, float]:
         """Each fragment's share of the query's rare-word weight, from its stored keys."""
@@ -310,10 +331,9 @@ class Engine:
     def _resolve(self, candidates, read, index, k, filters, exclude, hidden) -> list[Hit]:
         """The first ``k`` items of the candidates (best first): hidden, filtered out and excluded ones
         dropped, a thread and its posts one item, near-duplicates folded. ``read``: their rows, when
-        already read."""
+        already read (else read here a page at a time: most queries are done within the first)."""
         kept: list[tuple[Hit, str, np.ndarray | None]] = []
         threads: dict[str, int] = {}  # thread id -> its place in ``kept``
-        # Rows are read a page at a time, best first: most queries are done within the first page.
         page = 2 * k + 4
         for start in range(0, len(candidates), page):
             chunk = candidates[start : start + page]
