@@ -12,6 +12,9 @@ the cosine scale, never below the cosine. The gate keeps ``minScore``'s meaning:
 when its cosine reaches it, or when its words carry ``KEYWORD_MIN_SHARE`` (and at least
 ``minScore``) of the query's rare-word weight. A fragment with no vector yet (the backlog), or any
 under ``keyword`` ranking, scores that share; without the model, hybrid answers by words only.
+
+Opt-in lifts for recency and engagement (``core/boosts.py``, bounded) are added after the gate and
+reorder the candidates asked for; each hit keeps the parts of its score (``Hit.parts``, ``why``).
 """
 
 from __future__ import annotations
@@ -308,8 +311,9 @@ class Engine:
             chunk = candidates[start : start + page]
             read |= self.store.fragments_by_num([num for num, _, _ in chunk])
             for num, score, parts in chunk:
-                lifts = boosts.lifts(read[num]) if num in read else ()
-                lifted.append((num, score + sum(lift for _, lift in lifts), parts + lifts))
+                if _shown(read.get(num), filters, exclude, hidden):  # the others: never lifted, never sorted
+                    lifts = boosts.lifts(read[num])
+                    lifted.append((num, score + sum(lift for _, lift in lifts), parts + lifts))
             rest = start + page < len(candidates)
             # Keyword ranking lists its candidates in BM25's order, not by score: the best of the rest.
             bound = max(score for _, score, _ in candidates[start + page :]) + BOOST_CAP if rest else -math.inf
@@ -340,9 +344,7 @@ class Engine:
             rows = read if read is not None else self.store.fragments_by_num([num for num, _, _ in chunk])
             for num, score, parts in chunk:
                 fragment = rows.get(num)
-                if fragment is None or fragment.id in hidden or not filters.accept(fragment):
-                    continue
-                if exclude is not None and exclude.reject(fragment):
+                if not _shown(fragment, filters, exclude, hidden):
                     continue
                 thread = thread_id(fragment)
                 if thread in threads:  # a thread and its posts are one item: the first came better
@@ -362,6 +364,13 @@ class Engine:
                 if len(kept) >= k:
                     return [hit for hit, _, _ in kept]
         return [hit for hit, _, _ in kept]
+
+
+def _shown(fragment: Fragment | None, filters: Filters, exclude: Exclusions | None, hidden) -> bool:
+    """Whether a candidate's row may show: still stored, not hidden, kept by the filters, not excluded."""
+    if fragment is None or fragment.id in hidden or not filters.accept(fragment):
+        return False
+    return exclude is None or not exclude.reject(fragment)
 
 
 def gate(nums: list[int], cosine: dict[int, float], share: dict[int, float], min_score: float) -> dict[int, float]:
