@@ -397,7 +397,7 @@ def _print_hits(hits: list, as_json: bool) -> None:
         snippet = " ".join(f.text.split())
         snippet = snippet if len(snippet) <= 100 else snippet[:99] + "…"
         print(f"{h.score:5.2f}  {date}  {f.kind:<8}  {snippet}")
-        print(f"{'':26}{f.url or f.location}  ({explain(h.parts, h.score)})")
+        print(f"{'':26}{f.url or f.location}  ({explain(h.parts)})")
 
 
 def _print_skips_and_errors(skipped: dict, skipped_files: list[str], errors: list[str], warnings: list[str]) -> None:

@@ -18,7 +18,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from tests.lsp.conftest import CLIENTS, attach_recorder, make_workspace
+from tests.lsp.conftest import CLIENTS, attach_recorder, make_workspace, plain
 
 pytestmark = [pytest.mark.model, pytest.mark.asyncio(loop_scope="module")]
 
@@ -51,6 +51,22 @@ async def client(request, lsp_client: LanguageClient, tmp_path_factory):
     if not getattr(lsp_client, "model_released", False):
         await asyncio.get_running_loop().run_in_executor(None, release_model)
     await lsp_client.shutdown_session()
+
+
+def filter_settings(client: LanguageClient):
+    """``settings_are(**expected)``: returns once the server applies them; ``change(**settings)``: the
+    user's whole ``recall`` section is now these."""
+    async def settings_are(**expected) -> None:
+        while True:  # request round trips until the notification has been handled
+            options = (await command(client, "recall.status"))["options"]
+            if all(options[key] == value for key, value in expected.items()):
+                return
+            await asyncio.sleep(0)
+
+    def change(**settings) -> None:
+        client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"recall": settings}))
+
+    return settings_are, change
 
 
 async def command(client: LanguageClient, name: str, *arguments):
@@ -105,16 +121,7 @@ async def test_the_ranking_setting_applies_without_a_restart(client: LanguageCli
 
 
 async def test_the_filters_apply_without_a_restart(client: LanguageClient):
-    async def settings_are(**expected) -> None:
-        while True:  # request round trips until the notification has been handled
-            options = (await command(client, "recall.status"))["options"]
-            if all(options[key] == value for key, value in expected.items()):
-                return
-            await asyncio.sleep(0)
-
-    def change(**settings) -> None:
-        client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"recall": settings}))
-
+    settings_are, change = filter_settings(client)
     assert BIKE in [i["id"] for i in await command(client, "recall.search", "derailleurs")]
     change(kinds=["note"])
     await asyncio.wait_for(settings_are(kinds=["note"]), 30)
@@ -128,3 +135,31 @@ async def test_the_filters_apply_without_a_restart(client: LanguageClient):
     change()
     await asyncio.wait_for(settings_are(kinds=["tweet", "reply", "thread", "mastodon", "note"], until=""), 30)
     assert BIKE in [i["id"] for i in await command(client, "recall.search", "derailleurs")]
+
+
+async def test_the_list_says_which_filters_narrow_it(client: LanguageClient):
+    settings_are, change = filter_settings(client)
+    uri = (client.workspace_path / "drafts" / "bike.md").as_uri()  # opened by the first test
+
+    async def asked() -> dict:
+        return plain(await client.protocol.send_request_async(
+            "recall/related", {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 3}}))
+
+    assert set(await asked()) == {"range", "items"}  # the default kinds leave out likes only: nothing narrowed
+    change(kinds=["note", "tweet"], since="2020")
+    await asyncio.wait_for(settings_are(kinds=["note", "tweet"], since="2020"), 30)
+    narrowed = {"kinds": ["tweet", "note"], "since": "2020", "until": None, "label": "tweets, notes · since 2020"}
+    assert (await asked())["filters"] == narrowed
+
+    # The list pushed after an edit says the same.
+    start = len(client.recorder.related)
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[types.TextDocumentContentChangePartial(
+            range=types.Range(types.Position(0, 24), types.Position(0, 24)), text=", again")]))
+    pushed = await client.recorder.wait_for(client.recorder.related, lambda r: r["uri"] == uri, start=start)
+    assert pushed["filters"] == narrowed
+
+    change()
+    await asyncio.wait_for(settings_are(kinds=["tweet", "reply", "thread", "mastodon", "note"], since=""), 30)
+    assert set(await asked()) == {"range", "items"}

@@ -67,8 +67,9 @@ def test_match_parts_split_meaning_from_the_words_lift():
 def test_why_reads_the_parts_that_made_the_score():
     parts = (("meaning", 0.62), ("words", 0.04), ("recent", 0.031), ("liked", 0.001))
     hit = Hit(fragment("t:1", "x"), 0.692, parts=parts)
-    assert explain(hit.parts, hit.score) == "0.62 meaning · +0.04 words · +0.03 recent"  # +0.00 liked: not shown
-    assert explain((), 0.52) == "0.52"  # no parts known: the score
+    assert explain(hit.parts) == "0.62 meaning · +0.04 words · +0.03 recent"  # +0.00 liked: not shown
+    assert explain(()) == "" and wire.item(Hit(fragment("t:1", "x"), 0.0))["why"] == ""  # nothing asked
+    assert "related (0.52)" in render.hit_markdown(Hit(fragment("t:1", "x"), 0.52))  # only a score known
     assert hit.to_dict()["why"] == "0.62 meaning · +0.04 words · +0.03 recent"  # the CLI's JSON too
     assert wire.item(hit)["why"] == "0.62 meaning · +0.04 words · +0.03 recent"
     assert "close (0.62 meaning · +0.04 words · +0.03 recent)" in render.hit_markdown(hit)

@@ -66,7 +66,7 @@ def test_a_bulk_insert_leaves_the_indexes_as_they_were(store, monkeypatch):
 
     monkeypatch.setattr(store_module, "_BULK_ROWS", 3)
     indexes = _indexes(store)
-    assert indexes == {"fragments_by_id", "fragments_by_hash", "fragments_by_date"}
+    assert indexes == {"fragments_by_id", "fragments_by_hash", "fragments_by_date", "fragments_by_day"}
     store.sync_fragments("/src", [fragment(f"t{n}", f"text {n}") for n in range(5)])
     assert _indexes(store) == indexes
     plan = store._db.execute("EXPLAIN QUERY PLAN SELECT num FROM fragments WHERE text_hash = 'x'").fetchall()

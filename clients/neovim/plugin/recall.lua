@@ -16,7 +16,7 @@ vim.api.nvim_create_user_command('Recall', function(opts)
   require('recall.commands').run(opts.fargs)
 end, {
   nargs = '*',
-  desc = 'Recall: panel, search, insert, hide, reindex, status',
+  desc = 'Recall: panel, search, insert, hide, unhide, filter, reindex, status',
   complete = function(arglead, cmdline, cursorpos)
     return require('recall.commands').complete(arglead, cmdline, cursorpos)
   end,

@@ -1,20 +1,25 @@
 /**
  * The Recall panel: a webview view listing the past writing related to the paragraph under the
  * cursor. It follows the active Markdown editor: the server's pushed `recall/related` after an
- * edit, a `recall/related` request when the cursor moves (debounced), and a code lens's items.
+ * edit, a `recall/related` request when the cursor moves (debounced), and a code lens's items. On a
+ * blank line the server answers with forgotten gems (`idle`), and the header says which.
  */
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { debounce, Latest } from './debounce';
 import { target } from './format';
+import { affectsFilters, applyFilterChange, filterControls } from './filterSettings';
 import { PanelAction, PanelState } from './panelView';
-import { Commands, InsertAs, InsertFormat, Item, Range as WireRange } from './protocol';
+import { ActiveFilters, Commands, Idle, InsertAs, InsertFormat, Item, Range as WireRange } from './protocol';
 import { RecallServer, SECTION, ServerState } from './server';
 import { languages, preferredInsertFormat } from './settings';
 
 export const VIEW_ID = 'recall.related';
 const CURSOR_DEBOUNCE_MS = 200;
+
+/** What the server says of a list besides its items: what narrows it, and whether it holds gems. */
+type ListAbout = { filters?: ActiveFilters; idle?: Idle };
 
 export class RelatedPanel implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
@@ -31,17 +36,23 @@ export class RelatedPanel implements vscode.WebviewViewProvider, vscode.Disposab
     private readonly server: RecallServer,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.state = { server: panelServerState(server.state), context: { kind: 'no-editor' }, items: [], insertFormat: this.insertFormat() };
+    this.state = {
+      server: panelServerState(server.state),
+      context: { kind: 'no-editor' },
+      items: [],
+      insertFormat: this.insertFormat(),
+      filterControls: filterControls(),
+    };
     this.disposables.push(
       server.onRelated((related) => {
         if (related.uri === this.editor?.document.uri.toString()) {
           this.latest.next(); // a newer list than any request in flight
-          this.show(related.range, related.items);
+          this.show(related.range, related.items, undefined, related);
         }
       }),
       // New settings (topK, minScore, sources…): ask again once the server has them.
       server.onSettingsPulled(() => this.refreshSoon()),
-      server.onShowRelated((related) => void this.showLens(related.uri, related.range, related.items)),
+      server.onShowRelated((related) => void this.showLens(related.uri, related.range, related.items, related.filters)),
       server.onStatus((status) => {
         this.state.status = status;
         // What is searchable changed (indexing finished, a source was re-read): ask again.
@@ -89,6 +100,10 @@ export class RelatedPanel implements vscode.WebviewViewProvider, vscode.Disposab
           this.state.insertFormat = this.insertFormat();
           this.post();
         }
+        if (affectsFilters(e)) {
+          this.state.filterControls = filterControls(); // the list follows once the server has them
+          this.post();
+        }
       }),
     );
     if (vscode.window.activeTextEditor) {
@@ -113,14 +128,14 @@ export class RelatedPanel implements vscode.WebviewViewProvider, vscode.Disposab
   }
 
   /** The code lens command: show its items, and bring the panel up. */
-  async showLens(uri: string, range: WireRange | null, items: Item[]): Promise<void> {
+  async showLens(uri: string, range: WireRange | null, items: Item[], filters?: ActiveFilters): Promise<void> {
     const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri);
     if (editor) {
       this.editor = editor;
     }
     this.latest.next();
     this.refreshSoon.cancel();
-    this.show(range, items);
+    this.show(range, items, undefined, { filters });
     if (this.view) {
       this.view.show(true); // keep the focus in the editor
     } else {
@@ -165,7 +180,7 @@ export class RelatedPanel implements vscode.WebviewViewProvider, vscode.Disposab
     try {
       const result = await this.server.related(editor.document, editor.selection.active);
       if (this.latest.isLatest(ticket) && editor === this.editor) {
-        this.show(result.range, result.items);
+        this.show(result.range, result.items, undefined, result);
       }
     } catch (error) {
       if (this.server.state === 'running') {
@@ -174,11 +189,15 @@ export class RelatedPanel implements vscode.WebviewViewProvider, vscode.Disposab
     }
   }
 
-  private show(range: WireRange | null, items: Item[], context?: PanelState['context']): void {
+  /** Show a list; `about` its `filters` (what narrows it) and `idle` (it holds forgotten gems for a
+   * blank line), in the server's words. */
+  private show(range: WireRange | null, items: Item[], context?: PanelState['context'], about: ListAbout = {}): void {
     const name = this.editor ? path.basename(this.editor.document.uri.path) || this.editor.document.uri.toString() : '';
     this.state.context =
       context ?? (range ? { kind: 'paragraph', document: name, line: range.start.line + 1 } : this.editor ? { kind: 'blank', document: name } : { kind: 'no-editor' });
     this.state.items = items;
+    this.state.filters = about.filters;
+    this.state.idle = about.idle;
     this.items = new Map(items.map((item) => [item.id, item]));
     this.post();
   }
@@ -198,6 +217,8 @@ export class RelatedPanel implements vscode.WebviewViewProvider, vscode.Disposab
         return vscode.commands.executeCommand('recall.showLog');
       case 'search':
         return vscode.commands.executeCommand('recall.searchPastWriting');
+      case 'filter':
+        return applyFilterChange(message.change);
     }
     const item = this.items.get(message.id);
     if (!item) {
@@ -229,7 +250,7 @@ export class RelatedPanel implements vscode.WebviewViewProvider, vscode.Disposab
       void vscode.window.showErrorMessage(`Recall could not hide it: ${error instanceof Error ? error.message : error}`);
       return;
     }
-    this.show(null, this.state.items.filter((i) => i.id !== item.id), this.state.context);
+    this.show(null, this.state.items.filter((i) => i.id !== item.id), this.state.context, this.state);
     this.refreshSoon();
   }
 

@@ -5,8 +5,9 @@
  * be marked without past writing ever being parsed as HTML.
  */
 
+import { DateKey, FilterChange, FilterControls } from './filters';
 import { score, similarity, snippet, startFailureMessage } from './format';
-import { InsertAs, InsertFormat, Item, Status } from './protocol';
+import { ActiveFilters, Idle, InsertAs, InsertFormat, Item, Status } from './protocol';
 
 export interface PanelState {
   /** Whether the language server runs. */
@@ -21,6 +22,12 @@ export interface PanelState {
     | { kind: 'paragraph'; document: string; line: number };
   items: Item[];
   insertFormat: InsertFormat;
+  /** What the server says narrows the list (its `filters`); absent when nothing does. */
+  filters?: ActiveFilters;
+  /** The filter controls: the kinds to toggle and the filter settings in effect. */
+  filterControls?: FilterControls;
+  /** The items are forgotten gems for a blank paragraph (the server's `idle`), not related writing. */
+  idle?: Idle;
 }
 
 /** Messages from the webview to the extension. */
@@ -31,6 +38,7 @@ export type PanelAction =
   | { action: 'restart' }
   | { action: 'log' }
   | { action: 'search' }
+  | { action: 'filter'; change: FilterChange }
   | { action: 'ready' };
 
 const FORMAT_LABELS: Record<InsertAs, string> = { text: 'Insert', quote: 'Quote', link: 'Link', thread: 'Thread' };
@@ -43,7 +51,7 @@ const FORMAT_TITLES: Record<InsertAs, string> = {
 
 export function renderPanel(state: PanelState): string {
   const listed = state.server !== 'stopped' && state.items.length > 0;
-  return [progress(state), header(state), listed ? list(state) : empty(state)].join('');
+  return [progress(state), header(state), filterBar(state), listed ? list(state) : empty(state)].join('');
 }
 
 function progress(state: PanelState): string {
@@ -64,12 +72,59 @@ function progress(state: PanelState): string {
 }
 
 function header(state: PanelState): string {
+  return paragraphHeader(state) + filtersHeader(state);
+}
+
+function paragraphHeader(state: PanelState): string {
   const c = state.context;
   if (c.kind !== 'paragraph' || state.server !== 'running') {
-    return '';
+    return idleHeader(state);
   }
   const count = state.items.length ? `${state.items.length} related to` : 'Related to';
   return `<div class="context">${count} the paragraph at <span class="where">${esc(c.document)}:${c.line}</span></div>`;
+}
+
+/** The filters in effect, in the server's words, and a way to clear them. */
+export function filtersHeader(state: PanelState): string {
+  if (!state.filters || state.server !== 'running') {
+    return '';
+  }
+  return (
+    `<div class="context filtered">Filtered: <span class="filters-label">${esc(state.filters.label)}</span>` +
+    `<button class="link" data-action="clear-filters" title="Show every kind of writing, from any date">Clear</button></div>`
+  );
+}
+
+/** The filter controls, folded: a toggle per kind, a date range, and Clear. */
+export function filterBar(state: PanelState): string {
+  const controls = state.filterControls;
+  if (!controls || controls.choices.length === 0 || state.server === 'stopped') {
+    return '';
+  }
+  const chosen = new Set(controls.settings.kinds);
+  const toggles = controls.choices
+    .map(
+      (c) =>
+        `<label class="kind" title="${esc(c.description)}"><input type="checkbox" data-action="kind" data-id="${esc(c.kind)}"` +
+        `${chosen.has(c.kind) ? ' checked' : ''}>${esc(c.kind)}</label>`,
+    )
+    .join('');
+  const date = (key: DateKey, label: string) =>
+    `<label class="date">${label} <input type="text" data-action="date" data-id="${key}" value="${esc(controls.settings[key])}" ` +
+    `placeholder="YYYY-MM-DD" size="10" title="${label} this date (YYYY, YYYY-MM or YYYY-MM-DD); empty: no limit"></label>`;
+  return (
+    `<details class="filter-bar"><summary>Filters</summary><div class="kinds" role="group" aria-label="Kinds of writing">${toggles}</div>` +
+    `<div class="dates">${date('since', 'Since')}${date('until', 'Until')}` +
+    `<button class="action" data-action="clear-filters">Clear filters</button></div></details>`
+  );
+}
+
+/** Over forgotten gems on a blank line, what they are: the server's words (`On this day, 2019-2023`). */
+function idleHeader(state: PanelState): string {
+  if (state.context.kind !== 'blank' || state.server !== 'running' || !state.idle) {
+    return '';
+  }
+  return `<div class="context idle">${esc(state.idle.label)}</div>`;
 }
 
 function list(state: PanelState): string {
@@ -151,6 +206,7 @@ function empty(state: PanelState): string {
     body = 'Write a few words, or move the cursor into a paragraph: related tweets and notes show here.';
   } else {
     body = 'None of your past writing is close to this paragraph yet. Keep writing.';
+    body += state.filters ? ` The filters leave out the rest (${esc(state.filters.label)}).` : '';
   }
   return `<div class="empty"><p class="empty-title">${esc(title)}</p><p>${body}</p>${actions ? `<div class="actions">${actions}</div>` : ''}</div>`;
 }

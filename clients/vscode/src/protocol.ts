@@ -65,23 +65,41 @@ export interface ThreadPlace {
   first: { id: string; snippet: string; url: string | null };
 }
 
-/** 3 `close`, 2 `related`, 1 `loose` (the server's thresholds, docs/protocol.md Items). */
+/** 3 `close`, 2 `related`, 1 `loose` (the server's thresholds, docs/protocol.md Items); 0 for a
+ * forgotten gem, which nothing was asked of: its label is its age, `6 years ago`. */
 export interface Relevance {
-  level: 1 | 2 | 3;
+  level: 0 | 1 | 2 | 3;
   label: string;
 }
 
 /** The `recall/related` notification, and the `recall.showRelated` lens argument. */
-export interface Related {
+export interface Related extends RelatedResult {
   uri: string;
-  range: Range | null;
-  items: Item[];
 }
 
 /** The result of the `recall/related` request. */
 export interface RelatedResult {
   range: Range | null;
   items: Item[];
+  /** What the settings `kinds`, `since` and `until` narrow the list to; absent when they do not. */
+  filters?: ActiveFilters;
+  /** Present when the items are forgotten gems for a blank paragraph (the `idle` setting). */
+  idle?: Idle;
+}
+
+/** The `filters` of `recall/related`: `kinds` null when all but likes are kept; `label` is what the
+ * panel header shows (built by the server, so both editors say the same). */
+export interface ActiveFilters {
+  kinds: string[] | null;
+  since: string | null;
+  until: string | null;
+  label: string;
+}
+
+/** The `idle` of `recall/related`: `label` is the panel header's words, `On this day, 2019-2023`. */
+export interface Idle {
+  mode: 'onThisDay' | 'random';
+  label: string;
 }
 
 export type State = 'starting' | 'loading-model' | 'indexing' | 'ready' | 'error';

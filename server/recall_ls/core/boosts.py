@@ -104,13 +104,13 @@ def match_parts(score: float, cosine: float | None) -> Parts:
     return ((MEANING, cosine), (WORDS, score - cosine)) if score > cosine else ((MEANING, cosine),)
 
 
-def explain(parts: Parts, score: float) -> str:
+def explain(parts: Parts) -> str:
     """What made a score, as ``why`` reads: ``0.62 meaning · +0.04 words · +0.03 recent``. The first
     part stands alone, each further one is what it added; one that adds nothing at two decimals is
-    left out. With no parts known, the score."""
+    left out. No parts (nothing was asked: forgotten gems, the hidden list): empty."""
     shown = [f"{value:.2f} {name}" if not at else f"+{value:.2f} {name}"
              for at, (name, value) in enumerate(parts) if not at or round(value, 2) > 0]
-    return " · ".join(shown) if shown else f"{score:.2f}"
+    return " · ".join(shown)
 
 
 def _count(value: object) -> int:

@@ -41,3 +41,16 @@ KEYWORD_MIN_SHARE = 0.5
 # level 2 "related", anything lower (it passed minScore or the keyword share) level 1 "loose".
 RELEVANCE_CLOSE = 0.6
 RELEVANCE_RELATED = 0.45
+
+# What the live list shows when the cursor's paragraph is blank (the ``idle`` setting, core/gems.py);
+# the mode names also go on the wire (``idle.mode`` of ``recall/related``).
+IDLE_ON_THIS_DAY, IDLE_RANDOM, IDLE_OFF = "onThisDay", "random", "off"
+IDLE_MEANINGS = {
+    IDLE_ON_THIS_DAY: "What you wrote on this month and day in earlier years, newest year first (tweets, posts, "
+    "threads and notes with a date in their front matter); on a day with none, a random handful, saying so.",
+    IDLE_RANDOM: "A random handful of your writing older than 30 days, drawn anew each time the list is asked.",
+    IDLE_OFF: "Nothing.",
+}
+DEFAULT_IDLE = IDLE_ON_THIS_DAY
+# ``random`` draws from writing at least this old: the last weeks are not forgotten yet.
+RANDOM_MIN_AGE_DAYS = 30

@@ -86,11 +86,15 @@ class Filters:
         return True
 
     @property
+    def narrowing_kinds(self) -> frozenset[str] | None:
+        """The kinds kept when that narrows results; None when it does not: no kinds (``accept``
+        keeps all), or all of them but likes, which are few and indexed only when asked for."""
+        return self.kinds if self.kinds and not self.kinds >= _ALL_BUT_LIKES else None
+
+    @property
     def active(self) -> bool:
-        """Whether they may drop many candidates (so more are asked for): leaving out only likes,
-        which are few and indexed only when asked for, does not."""
-        narrowed = self.kinds is not None and not self.kinds >= _ALL_BUT_LIKES
-        return bool(narrowed or self.since or self.until or self.path_glob)
+        """Whether they may drop many candidates (so more are asked for, and the editors say so)."""
+        return bool(self.narrowing_kinds or self.since or self.until or self.path_glob)
 
 
 _ALL_BUT_LIKES = frozenset(kind for kind in KIND_MEANINGS if kind != Kind.LIKE)
@@ -135,7 +139,7 @@ class Hit:
             "title": f.title,
             "matched": list(self.matched),
             "duplicates": self.duplicates,  # near-identical texts folded into this one
-            "why": explain(self.parts, self.score),  # what made the score: "0.62 meaning · +0.03 recent"
+            "why": explain(self.parts),  # what made the score: "0.62 meaning · +0.03 recent"
             # Its self-thread, for a post of one or a whole one: {id, position, length, first}.
             "thread": f.meta.get("thread"),
         }

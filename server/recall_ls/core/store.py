@@ -90,11 +90,17 @@ CREATE TABLE IF NOT EXISTS thread_links (
 ) WITHOUT ROWID;
 """
 
+# A fragment's month and day as stored (``created_at`` is ISO-8601): its own index, ``fragments_by_day``.
+# A store made before that index gets it when next opened for writing (no schema change: an index is
+# no new data, and a Recall without it keeps the index up to date as any other); read-only, it scans.
+_MONTH_DAY = "substr(created_at, 6, 5)"
 # The fragments' own indexes: dropped and made again around a bulk insert (see _insert_many).
 _FRAGMENT_INDEXES = {
     "fragments_by_id": "fragments (id)",
     "fragments_by_hash": "fragments (text_hash)",
     "fragments_by_date": "fragments (created_at)",
+    # Month and day ("12-03"), for "on this day" (core/gems.py): queries must spell it the same.
+    "fragments_by_day": f"fragments ({_MONTH_DAY})",
 }
 _SCHEMA += "".join(f"CREATE INDEX IF NOT EXISTS {name} ON {on};\n" for name, on in _FRAGMENT_INDEXES.items())
 # A bulk insert: at least this many rows, and more than the table holds already.
@@ -451,6 +457,30 @@ class Store:
                 for row in rows:
                     found[row[0]] = _row_to_fragment(row)
         return found
+
+    def nums_on_days(self, month_days: Sequence[str], before: str) -> list[tuple[int, str]]:
+        """(number, year) of the fragments dated on any of these days of the year (``"12-03"``)
+        before the date ``before`` (ISO), newest first."""
+        with self._lock:
+            return self._db.execute(
+                f"SELECT num, substr(created_at, 1, 4) FROM fragments WHERE {_MONTH_DAY} IN ({_marks(month_days)})"
+                " AND created_at < ? ORDER BY created_at DESC, num DESC", (*month_days, before)).fetchall()
+
+    def num_span(self) -> range:
+        """From the lowest fragment number in use to the highest (empty when there are none)."""
+        with self._lock:  # two queries: SQLite answers each from the end of the table, one together scans
+            low = self._db.execute("SELECT min(num) FROM fragments").fetchone()[0]
+            high = self._db.execute("SELECT max(num) FROM fragments").fetchone()[0]
+        return range(low, high + 1) if low is not None else range(0)
+
+    def nums_dated_before(self, before: str) -> list[int]:
+        """Numbers of the fragments dated before ``before`` (ISO): by ``created_at``, or, for a note
+        without a date, by when its file last changed (``meta.mtime``)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT num FROM fragments WHERE created_at < ?1"
+                " OR (created_at IS NULL AND json_extract(meta, '$.mtime') < ?1) ORDER BY num", (before,))
+            return [num for (num,) in rows]
 
     def fragment_by_id(self, fragment_id: str) -> StoredFragment | None:
         with self._lock:

@@ -26,10 +26,12 @@ from typing import TYPE_CHECKING, Any
 from recall_ls.core.boosts import ENGAGEMENT_CAP, RECENCY_CAP
 from recall_ls.core.defaults import (
     DATE_FILTER,
+    DEFAULT_IDLE,
     DEFAULT_KINDS,
     DEFAULT_MIN_SCORE,
     DEFAULT_RANKING,
     DEFAULT_TOP_K,
+    IDLE_MEANINGS,
     KIND_MEANINGS,
     RANKING_MEANINGS,
 )
@@ -143,6 +145,12 @@ class Options(ImportOptions):
         False,
         "Let well-received posts win ties: the likes and reposts stored in the archive lift a fragment's "
         f"score a little (at most +{ENGAGEMENT_CAP}, the first few count most), never above a much better match.",
+    )
+    idle: str = setting(
+        DEFAULT_IDLE,
+        "What the live list shows when the cursor's paragraph is blank (a new line, an empty document): "
+        "forgotten gems. The `kinds`, `since` and `until` filters and hidden fragments apply to them too.",
+        choices=IDLE_MEANINGS,
     )
     code_lens: bool = setting(True, "Show a code lens above each paragraph with how many related fragments it has.")
     code_lens_min_words: int = setting(5, "Paragraphs shorter than this many words get no code lens.", minimum=0)

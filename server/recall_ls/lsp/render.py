@@ -5,21 +5,32 @@ items are built from these in ``recall_ls.lsp.wire``."""
 from __future__ import annotations
 
 import re
+from calendar import isleap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from recall_ls.core.boosts import explain
-from recall_ls.core.defaults import RELEVANCE_CLOSE, RELEVANCE_RELATED
+from recall_ls.core.defaults import (
+    IDLE_ON_THIS_DAY,
+    RANDOM_MIN_AGE_DAYS,
+    RELEVANCE_CLOSE,
+    RELEVANCE_RELATED,
+)
 from recall_ls.core.fragments import Fragment
 from recall_ls.core.keywords import is_cjk
 
 if TYPE_CHECKING:  # the engine pulls numpy in: not before the initialize reply
-    from recall_ls.core.engine import Hit
+    from recall_ls.core.engine import Filters, Hit
+    from recall_ls.core.gems import Gems
 
 SNIPPET = 80
+# How a kind (``KIND_MEANINGS``) reads in a list of them: the filters' label in both editors' headers.
+KIND_LABELS = {"tweet": "tweets", "reply": "replies", "thread": "threads", "mastodon": "Mastodon posts",
+               "note": "notes", "like": "likes"}
 HOVER_SNIPPET = 280
 # Where a sentence ends: ., ! or ? before a space, or a CJK full stop, exclamation or question mark.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
@@ -71,6 +82,18 @@ def source_label(fragment: Fragment) -> str:
     return fragment.kind
 
 
+def filters_label(filters: Filters) -> str:
+    """What the filters in effect keep, as the editors' headers say it: ``notes, tweets · 2020 to 2021``,
+    ``since 2019-06``, ``threads · until 2021``; the kinds in the settings' order."""
+    kinds = filters.narrowing_kinds or frozenset()
+    parts = [", ".join(label for kind, label in KIND_LABELS.items() if kind in kinds)]
+    if filters.since and filters.until:
+        parts.append(f"{filters.since} to {filters.until}")
+    elif filters.since or filters.until:
+        parts.append(f"since {filters.since}" if filters.since else f"until {filters.until}")
+    return " · ".join(part for part in parts if part)
+
+
 def file_uri(path: str, line: int | None = None) -> str | None:
     """A file URI for a real file (not a member of a zip), with ``#L<line>`` when known."""
     if "!/" in path or not path.startswith("/"):
@@ -92,12 +115,44 @@ def relevance(score: float) -> dict:
     return {"level": 1, "label": "loose"}
 
 
+def age_relevance(fragment: Fragment, today: date) -> dict:
+    """A forgotten gem's stand-in for relevance (nothing was asked, so nothing is close): level 0 and
+    how long ago it was written, ``{"level": 0, "label": "6 years ago"}``."""
+    written = date_of(fragment)
+    if not written:
+        return {"level": 0, "label": "undated"}
+    then = date.fromisoformat(written)
+    # 29 February's writing is a whole number of years old on 28 February of a year without one.
+    then_day = 28 if (then.month, then.day) == (2, 29) and not isleap(today.year) else then.day
+    months = (today.year - then.year) * 12 + today.month - then.month - (today.day < then_day)
+    if months >= 12:
+        return {"level": 0, "label": _ago(months // 12, "year")}
+    return {"level": 0, "label": _ago(months, "month") if months >= 1 else _ago((today - then).days, "day")}
+
+
+def _ago(count: int, unit: str) -> str:
+    return f"{count} {unit}{'' if count == 1 else 's'} ago"
+
+
+def idle_label(found: Gems) -> str:
+    """The live list's header over forgotten gems: ``On this day, 2019-2023``, ``Random past writing``,
+    or what an ``onThisDay`` with nothing that day shows instead."""
+    years = found.years
+    if found.mode == IDLE_ON_THIS_DAY:
+        return f"On this day, {years[-1]}-{years[0]}" if len(years) > 1 else f"On this day, {years[0]}"
+    shown = "random past writing" if found.hits else f"nothing older than {RANDOM_MIN_AGE_DAYS} days yet"
+    if found.asked == IDLE_ON_THIS_DAY:
+        return f"Nothing written on {found.day.day} {found.day:%B} in earlier years: {shown}"
+    return shown[0].upper() + shown[1:]
+
+
 def hit_markdown(hit: Hit, full: bool = False) -> str:
     # Plain paragraphs, not a block quote: editors fade quotes in hovers and they become hard to read.
     fragment = hit.fragment
     text = fragment.text if full else leading_snippet(fragment.text, hit.matched, HOVER_SNIPPET)
     body = emphasize("  \n".join(_escape(line) for line in text.splitlines() if line.strip()), hit.matched)
-    closeness = f"{relevance(hit.score)['label']} ({explain(hit.parts, hit.score)})"  # related (0.48 meaning · +0.04 words)
+    # "related (0.48 meaning · +0.04 words)"; a hit rebuilt from an item's data has only its score
+    closeness = f"{relevance(hit.score)['label']} ({explain(hit.parts) or f'{hit.score:.2f}'})"
     facts = [f for f in (date_of(fragment), source_label(fragment), closeness) if f]
     link = link_of(fragment)
     footer = " · ".join(facts)

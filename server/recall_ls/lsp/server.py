@@ -13,8 +13,10 @@ import asyncio
 import itertools
 import logging
 import os
+import random
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
@@ -33,6 +35,7 @@ from recall_ls.lsp.throttle import Throttle
 if TYPE_CHECKING:  # the core (numpy, the index) loads after the initialize reply
     from recall_ls.core.engine import Engine, Hit
     from recall_ls.core.fragments import Fragment
+    from recall_ls.core.gems import Gems
     from recall_ls.core.live import LiveEvent, LiveIndex, LiveSettings
     from recall_ls.lsp.bootstrap import Opening
 
@@ -42,6 +45,17 @@ _tokens = itertools.count(1)
 # While indexing, code lenses are refreshed at most this often, and once when it ends: every backlog
 # chunk changes the corpus (about once a second). ``$RECALL_LENS_REFRESH_S`` sets it for tests.
 LENS_REFRESH_S = float(os.environ.get("RECALL_LENS_REFRESH_S", "5"))
+
+
+def today() -> date:
+    """The day that "on this day" is about: the machine's, or ``$RECALL_TODAY`` (``2025-12-03``), which
+    tests set so that what a day shows does not depend on when they run."""
+    fixed = os.environ.get("RECALL_TODAY")
+    try:
+        return date.fromisoformat(fixed) if fixed else date.today()
+    except ValueError:
+        log.warning("RECALL_TODAY=%r is not an ISO date (YYYY-MM-DD): using today", fixed)
+        return date.today()
 
 
 def plain_custom_params_converter():
@@ -85,6 +99,7 @@ class RecallServer(LanguageServer):
             call_later=lambda delay, then: self.loop.call_later(delay, then),
         )
         self._heap_settled_for: object | None = None
+        self.draws = random.Random()  # the ``random`` forgotten gems: a new draw each time
 
     @property
     def live(self) -> LiveIndex:
@@ -189,6 +204,26 @@ class RecallServer(LanguageServer):
                                   boosts=options.boosts())
 
         return await self._query(ask, k)
+
+    def blank_at(self, uri: str, line: int) -> bool:
+        """Whether the 0-based ``line`` of an open document is blank (spaces only, or the empty last
+        line after a final newline, or an empty document's)."""
+        document = self.document(uri)
+        if document is None or not 0 <= line <= len(document.lines):
+            return False
+        return line == len(document.lines) or not document.lines[line].strip()
+
+    async def gems(self, uri: str) -> Gems | None:
+        """Forgotten gems for a blank paragraph of ``uri`` (``idle``), never from that document: None
+        when ``idle`` is off or the store is not open yet."""
+        from recall_ls.core.engine import Exclusions
+        from recall_ls.core.gems import Keep, gems
+
+        def ask(engine: Engine, k: int, options: Options) -> Gems | None:
+            keep = Keep(options.filters(), engine.hidden(), Exclusions(path=uri_to_path(uri)))
+            return gems(engine.store, options.idle, today(), self.draws, k, keep)
+
+        return await self._query(ask, None) or None  # ``_query`` says [] when the store is not open
 
     async def search(self, query: str, k: int | None = None) -> list[Hit]:
         def ask(engine: Engine, k: int, options: Options) -> list[Hit]:

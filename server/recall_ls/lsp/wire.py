@@ -18,8 +18,9 @@ TYPE_CHECKING = False  # not ``typing.TYPE_CHECKING``: the bootstrap imports thi
 if TYPE_CHECKING:
     from lsprotocol.types import Range
 
-    from recall_ls.core.engine import Hit
+    from recall_ls.core.engine import Filters, Hit
     from recall_ls.core.fragments import Fragment
+    from recall_ls.core.gems import Gems
     from recall_ls.core.indexing import Progress
     from recall_ls.core.live_status import LiveReport, LiveStatus, SessionReport, Tiers
     from recall_ls.lsp.config import Options
@@ -74,10 +75,33 @@ def hidden(listed: list[tuple[str, str, Fragment | None]]) -> list[dict]:
             for fid, at, fragment in listed]
 
 
-def related(span: Range | None, hits: list[Hit], uri: str | None = None) -> dict:
-    """``{range, items}`` (the ``recall/related`` reply), with ``uri`` when pushed or in a lens."""
+def related(span: Range | None, hits: list[Hit], uri: str | None = None, filters: Filters | None = None) -> dict:
+    """``{range, items}`` (the ``recall/related`` reply), with ``uri`` when pushed or in a lens, and
+    ``filters`` when the filters in effect narrow what it holds."""
     listed = {"range": range_(span) if span is not None else None, "items": [item(h) for h in hits]}
+    if filters is not None and filters.active:
+        listed["filters"] = narrowing(filters)
     return {"uri": uri} | listed if uri is not None else listed
+
+
+def narrowing(filters: Filters) -> dict:
+    """The related list's ``filters``: the kinds kept (null: all of them) and the dates, as the
+    settings say them, and the ``label`` both editors show (``render.filters_label``)."""
+    from recall_ls.core.defaults import KIND_MEANINGS
+    from recall_ls.lsp import render
+
+    kinds = filters.narrowing_kinds
+    return {"kinds": [kind for kind in KIND_MEANINGS if kind in kinds] if kinds else None,
+            "since": filters.since, "until": filters.until, "label": render.filters_label(filters)}
+
+
+def gems(found: Gems, uri: str | None = None, filters: Filters | None = None) -> dict:
+    """The ``recall/related`` reply for a blank paragraph: forgotten gems (``core/gems.py``) with no
+    range, each item's relevance its age (level 0: nothing was asked), and ``idle: {mode, label}``."""
+    from recall_ls.lsp import render
+
+    items = [item(hit) | {"relevance": render.age_relevance(hit.fragment, found.day)} for hit in found.hits]
+    return related(None, [], uri, filters) | {"items": items, "idle": {"mode": found.mode, "label": render.idle_label(found)}}
 
 
 def range_(span: Range) -> dict:

@@ -76,6 +76,7 @@ def sandbox(tmp_path: Path) -> dict[str, str]:
         "RECALL_TEST_INDEX": str(tmp_path / "index"),
         "RECALL_TEST_TIMEOUT": str(WAIT_MS),
         "RECALL_TEST_QUOTE": str(INSERTED_QUOTE),  # what inserting the error-message tweet as a quote gives
+        "RECALL_TODAY": "2025-11-20",  # the server's day: a blank line's gems are the example tweets of 2024-11-20
     }
     return env
 
@@ -105,6 +106,11 @@ def test_panel_marks_matched_words(sandbox):
 
 def test_commands_and_search_after_setup(sandbox):
     run_case(sandbox, "commands", start="setup")
+
+
+def test_filter_narrows_the_panel(sandbox):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    run_case(sandbox | {"RECALL_TEST_CAPTURE": str(ARTIFACTS / "panel-filtered.txt")}, "filter")
 
 
 def test_start_without_vim_lsp_enable(sandbox):

@@ -219,6 +219,7 @@ describe('Recall in VS Code (code-server)', { timeout: 600_000 }, () => {
       XDG_CACHE_HOME: path.join(root, 'xdg/cache'),
       XDG_STATE_HOME: path.join(root, 'xdg/state'),
       TMPDIR: path.join(root, 'tmp'),
+      RECALL_TODAY: '2025-11-20', // the server's day: a blank line's gems are the example tweets of 2024-11-20
     };
     fs.mkdirSync(env.TMPDIR, { recursive: true });
     const dirs = ['--user-data-dir', run.userData, '--extensions-dir', run.extensions];
@@ -301,6 +302,15 @@ describe('Recall in VS Code (code-server)', { timeout: 600_000 }, () => {
     const item = page.locator('.statusbar-item', { hasText: /Recall \d+/ });
     await item.first().waitFor({ timeout: SERVER_READY_MS });
     assert.match(await item.first().innerText(), /Recall \d+/);
+  });
+
+  it('shows forgotten gems on a blank line, under an "On this day" header', async () => {
+    await focusEditorAtEnd(); // the blank line below the heading
+    await panel().locator('.context.idle', { hasText: 'On this day, 2024' }).waitFor({ timeout: RELATED_MS });
+    const meta = plain(await panel().locator('.item .meta').first().innerText());
+    assert.match(meta, /2024-11-20/);
+    assert.match(meta, /1 year ago/); // a gem's age where a related item says how close it is
+    await shot('01b-panel-gems');
   });
 
   it('lists a related tweet in the Recall panel while the user types', async () => {
@@ -449,6 +459,37 @@ describe('Recall in VS Code (code-server)', { timeout: 600_000 }, () => {
     await panel().locator('.items > .item:nth-child(2)').waitFor({ timeout: RELATED_MS });
     const log = await recallLog(/Starting/, UI_MS);
     assert.equal(log.match(/\] Starting /g).length, 1, 'the server was restarted');
+  });
+
+  it("narrows the list with the panel's filters, written as settings, and clears them", async () => {
+    const file = path.join(run.workspace, '.vscode/settings.json');
+    const written = () => JSON.parse(fs.readFileSync(file, 'utf8'));
+    await panel().locator('.item', { hasText: TWEET }).first().waitFor({ timeout: RELATED_MS });
+    await panel().locator('details.filter-bar summary').click();
+    await panel().locator('input[data-action="kind"][data-id="tweet"]').uncheck();
+    // The server's label in the header, and the tweet gone: the list was asked again under the new setting.
+    await panel().locator('.context.filtered', { hasText: 'replies, threads, Mastodon posts, notes' }).waitFor({ timeout: RELATED_MS });
+    await panel().locator('.item', { hasText: TWEET }).first().waitFor({ state: 'detached', timeout: RELATED_MS });
+    assert.deepEqual(written()['recall.kinds'], ['reply', 'thread', 'mastodon', 'note']);
+
+    // A date that is no date is refused, with a message, and not written.
+    const since = panel().locator('input[data-action="date"][data-id="since"]');
+    await since.fill('2019-13');
+    await since.press('Enter');
+    await page.locator('.notifications-toasts', { hasText: '"2019-13" is not a date' }).waitFor({ timeout: UI_MS });
+    assert.equal(written()['recall.since'], undefined);
+    await runCommand('Notifications: Clear All Notifications');
+    await since.fill('2020');
+    await since.press('Enter');
+    await panel().locator('.context.filtered', { hasText: 'notes · since 2020' }).waitFor({ timeout: RELATED_MS });
+    assert.equal(written()['recall.since'], '2020');
+    await shot('10b-panel-filtered');
+
+    await panel().locator('.context.filtered button[data-action="clear-filters"]').click();
+    await panel().locator('.context.filtered').waitFor({ state: 'detached', timeout: RELATED_MS });
+    await panel().locator('.item', { hasText: TWEET }).first().waitFor({ timeout: RELATED_MS });
+    assert.equal(written()['recall.kinds'], undefined);
+    assert.equal(written()['recall.since'], undefined);
   });
 
   it('searches past writing from the QuickPick and inserts a result as a link', async () => {

@@ -6,6 +6,7 @@
 ---   insert   insert a related fragment (the panel's line, or one picked from the list)
 ---   hide     hide a related fragment for good (the panel's line, or one picked)
 ---   unhide   show a hidden fragment again (picked from the hidden ones, or all of them)
+---   filter   narrow every list: `:Recall filter kinds=note,tweet since=2020 until=2021-06`, `clear`
 ---   reindex  re-read every source
 ---   status   what the server is doing, what is indexed
 
@@ -83,6 +84,9 @@ M.subcommands = {
     local lsp = require('recall.lsp')
     lsp.run(lsp.commands.hidden, {}, pick_unhidden)
   end,
+  filter = function(args)
+    require('recall.filter').run(args)
+  end,
   reindex = function()
     local lsp = require('recall.lsp')
     lsp.run(lsp.commands.reindex, {}, function()
@@ -115,13 +119,22 @@ function M.names()
   return names
 end
 
----Completes the subcommand (the first argument only).
+---Completers of a subcommand's arguments.
+---@type table<string, fun(arglead: string): string[]>
+M.argument_completers = {
+  filter = function(arglead)
+    return require('recall.filter').complete(arglead)
+  end,
+}
+
+---Completes the subcommand, then the arguments of those that have a completer.
 ---@param arglead string
 ---@param cmdline string
 ---@return string[]
 function M.complete(arglead, cmdline, _)
   if cmdline:match('^%s*%S+%s+%S*$') == nil then
-    return {}
+    local completer = M.argument_completers[cmdline:match('^%s*%S+%s+(%S+)%s') or '']
+    return completer and completer(arglead) or {}
   end
   return vim.tbl_filter(function(name)
     return vim.startswith(name, arglead)

@@ -24,6 +24,9 @@ M.commands = {
   show_related = 'recall.showRelated',
 }
 
+---The kinds of writing the `kinds` setting names (the server's `KIND_MEANINGS`), for `:Recall filter`.
+M.kinds = { 'tweet', 'reply', 'thread', 'mastodon', 'note', 'like' }
+
 local has_011 = vim.fn.has('nvim-0.11') == 1
 -- 0.12 refreshes code lenses itself when the server asks; older versions need the handler below.
 local builtin_lens_refresh = vim.fn.has('nvim-0.12') == 1
@@ -44,6 +47,14 @@ local builtin_lens_refresh = vim.fn.has('nvim-0.12') == 1
 ---@field uri string
 ---@field range lsp.Range?
 ---@field items recall.Item[]
+---@field idle {mode: 'onThisDay'|'random', label: string}? present when the items are forgotten gems for a blank line
+---@field filters recall.Filters? what the settings `kinds`, `since`, `until` narrow the list to
+
+---@class recall.Filters
+---@field kinds string[]? the kinds kept; nil when all but likes are
+---@field since string?
+---@field until string?
+---@field label string what the panel header shows (the server's words, as in VS Code)
 
 -- -- configuration ---------------------------------------------------------------------------------
 

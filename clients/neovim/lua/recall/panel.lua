@@ -31,6 +31,8 @@ local group = vim.api.nvim_create_augroup('recall.panel', { clear = true })
 ---@field asked {buf: integer, tick: integer, line: integer}? what the latest request was about
 ---@field error string? the last request's error
 ---@field ready boolean? whether the server was ready at the last status
+---@field filters recall.Filters? what the filters in effect narrow the list to (the server's `filters`)
+---@field idle {mode: string, label: string}? the items are forgotten gems for a blank line (the server's words)
 local state = { items = {}, rows = {}, seq = 0 }
 
 local timer = assert(vim.uv.new_timer())
@@ -43,6 +45,7 @@ local function set_highlights()
   vim.api.nvim_set_hl(0, 'RecallRelevance', { default = true, link = 'Special' })
   vim.api.nvim_set_hl(0, 'RecallEmpty', { default = true, link = 'Comment' })
   vim.api.nvim_set_hl(0, 'RecallMatch', { default = true, link = 'Search' })
+  vim.api.nvim_set_hl(0, 'RecallFilters', { default = true, link = 'WarningMsg' })
 end
 set_highlights()
 vim.api.nvim_create_autocmd('ColorScheme', {
@@ -99,21 +102,48 @@ function M.current_status()
   return status.get(source and vim.api.nvim_win_get_buf(source) or nil)
 end
 
+---The header's line of the filters narrowing the list, in the server's words (`:Recall filter`).
+---@param lines string[]
+---@param marks table[]
+local function filters_header(lines, marks)
+  local label = type(state.filters) == 'table' and state.filters.label
+  if type(label) == 'string' then
+    table.insert(lines, 'Filtered: ' .. label)
+    table.insert(marks, { #lines - 1, 0, #lines[#lines], 'RecallFilters' })
+  end
+end
+
+---The title's part over forgotten gems on a blank line: ` · On this day, 2019-2023` (the server's words).
+---@return string
+local function idle_title()
+  return state.idle and (' · ' .. state.idle.label) or ''
+end
+
+---A list's `idle` (its items are forgotten gems), or nil (JSON null included).
+---@param related recall.Related
+---@return {mode: string, label: string}?
+local function idle_of(related)
+  return type(related.idle) == 'table' and related.idle or nil
+end
+
 local function render()
   if not state.buf or not vim.api.nvim_buf_is_valid(state.buf) then
     return
   end
   local current = M.current_status()
   local title = 'Recall'
-  if #state.items > 0 then
+  if #state.items > 0 and not state.idle then
     title = title .. (' · %d related'):format(#state.items)
   end
+  title = title .. idle_title()
   local words = status.describe(current)
   if current and words ~= 'ready' then
     title = title .. ' · ' .. words
   end
-  local lines = { title, '<CR> open  i insert  T thread  x hide  K details  q close', '' }
+  local lines = { title, '<CR> open  i insert  T thread  x hide  K details  q close' }
   local marks = { { 0, 0, #title, 'RecallTitle' }, { 1, 0, #lines[2], 'RecallHint' } }
+  filters_header(lines, marks)
+  table.insert(lines, '')
   state.rows = {}
   if #state.items == 0 then
     local text = empty_line()
@@ -182,7 +212,8 @@ function M.refresh(force)
     end
     state.error = err and err.message or nil
     if result then
-      state.uri, state.range, state.items = uri, result.range, result.items or {}
+      state.uri, state.range, state.items, state.filters = uri, result.range, result.items or {}, result.filters
+      state.idle = idle_of(result)
     end
     render()
   end)
@@ -237,7 +268,8 @@ function M.on_pushed(result, client_id)
   state.asked =
     { buf = bufnr, tick = vim.api.nvim_buf_get_changedtick(bufnr), line = vim.api.nvim_win_get_cursor(win)[1] - 1 }
   state.error = nil
-  state.uri, state.range, state.items = result.uri, result.range, result.items or {}
+  state.uri, state.range, state.items, state.filters = result.uri, result.range, result.items or {}, result.filters
+  state.idle = idle_of(result)
   render()
 end
 
@@ -394,6 +426,7 @@ function M.show(related)
   state.seq = state.seq + 1
   state.error = nil
   state.uri, state.range, state.items = related.uri, related.range, related.items or {}
+  state.idle = idle_of(related)
   local win = M.source_window()
   if win then
     local bufnr = vim.api.nvim_win_get_buf(win)

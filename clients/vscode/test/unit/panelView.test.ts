@@ -42,6 +42,24 @@ test('an item with near-identical fragments folded into it says "+N similar"', (
   assert.equal((html.match(/class="similar"/g) ?? []).length, 1);
 });
 
+test('forgotten gems on a blank line: the header says which, in the server\'s words; the rows act as any', () => {
+  const gem = { ...tweet, score: 0, relevance: { level: 0 as const, label: '6 years ago' } };
+  const blank = { kind: 'blank' as const, document: 'draft.md' };
+  const html = renderPanel(state({ context: blank, items: [gem], idle: { mode: 'onThisDay', label: 'On this day, 2019-2023' } }));
+  assert.match(html, /<div class="context idle">On this day, 2019-2023<\/div>/);
+  assert.doesNotMatch(html, /related to the paragraph/);
+  assert.match(html, /aria-label="0 of 3"[\s\S]*<span class="label">6 years ago<\/span>/);
+  for (const action of ['open', 'insert', 'hide']) {
+    assert.match(html, new RegExp(`data-action="${action}"[^>]*data-id="${gem.id}"|data-action="${action}" data-id="${gem.id}"`));
+  }
+  // A label is the server's text: escaped. No gems (idle off, or an old server): no header, as before.
+  const odd = renderPanel(state({ context: blank, items: [], idle: { mode: 'random', label: '<i>x</i>' } }));
+  assert.match(odd, /<div class="context idle">&lt;i&gt;x&lt;\/i&gt;<\/div>[\s\S]*Write a few words/);
+  assert.doesNotMatch(renderPanel(state({ context: blank, items: [] })), /class="context/);
+  // Gems belong to a blank line: a paragraph's list keeps its own header.
+  assert.match(renderPanel(state({ items: [tweet], idle: { mode: 'random', label: 'Random' } })), /1 related to the paragraph/);
+});
+
 test('relevance: a 3-step bar filled per level, the label beside it, the number in the tooltip', () => {
   const pips = (html: string) => (html.match(/<i class="pip[^"]*">/g) ?? []).map((p) => (p.includes(' on') ? '●' : '○')).join('');
   const related = closeness({ score: 0.5249, relevance: { level: 2, label: 'related' } });
@@ -111,4 +129,27 @@ test('a server that failed to start: the panel gives the same reason as the erro
   assert.match(html, /Recall is not running/);
   assert.ok(html.includes(esc('Recall could not start its server. ' + reason)));
   assert.match(renderPanel(state({ server: 'stopped' })), /stopped or could not start/);
+});
+
+test('the header says which filters narrow the list, in the server\'s words, with a Clear', () => {
+  const filters = { kinds: ['tweet', 'note'], since: '2020', until: null, label: 'tweets, notes · since 2020' };
+  const html = renderPanel(state({ items: [tweet], filters }));
+  assert.match(html, /<div class="context filtered">Filtered: <span class="filters-label">tweets, notes · since 2020<\/span><button class="link" data-action="clear-filters"/);
+  assert.doesNotMatch(renderPanel(state({ items: [tweet] })), /Filtered:/);
+  // Nothing found under filters: the empty state says they leave the rest out.
+  assert.match(renderPanel(state({ filters })), /The filters leave out the rest \(tweets, notes · since 2020\)/);
+  assert.match(renderPanel(state({ filters: { ...filters, label: '<i>' } })), /&lt;i&gt;/);
+});
+
+test('the filter controls: a toggle per kind as the settings hold them, the dates, and Clear', () => {
+  const choices = ['tweet', 'note', 'like'].map((kind) => ({ kind, description: `Your ${kind}s "quoted"` }));
+  const html = renderPanel(state({ filterControls: { choices, settings: { kinds: ['tweet', 'note'], since: '2020', until: '' } } }));
+  assert.match(html, /<details class="filter-bar"><summary>Filters<\/summary>/);
+  assert.match(html, /title="Your tweets &quot;quoted&quot;"><input type="checkbox" data-action="kind" data-id="tweet" checked>tweet<\/label>/);
+  assert.match(html, /data-action="kind" data-id="note" checked>/);
+  assert.match(html, /data-action="kind" data-id="like">like/);
+  assert.match(html, /data-action="date" data-id="since" value="2020"/);
+  assert.match(html, /data-action="date" data-id="until" value=""/);
+  assert.match(html, /data-action="clear-filters">Clear filters</);
+  assert.doesNotMatch(renderPanel(state({ server: 'stopped', filterControls: { choices, settings: { kinds: [], since: '', until: '' } } })), /filter-bar/);
 });

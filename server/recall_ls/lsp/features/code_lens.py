@@ -33,6 +33,7 @@ def register(server: RecallServer) -> None:
         paragraph = ls.paragraph_at(str(data.get("uri")), types.Position(int(data.get("line", -1)), 0))
         hits = await ls.related(paragraph) if paragraph is not None else []
         title = f"{len(hits)} related" + (f" · \"{render.snippet(hits[0].fragment.text, 48)}\"" if hits else "")
-        payload = wire.related(paragraph.range if paragraph else None, hits, uri=data.get("uri"))
+        span = paragraph.range if paragraph else None
+        payload = wire.related(span, hits, uri=data.get("uri"), filters=ls.options.filters())
         lens.command = types.Command(title=title, command=wire.Commands.SHOW_RELATED, arguments=[payload])
         return lens

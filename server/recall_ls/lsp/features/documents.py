@@ -2,8 +2,8 @@
 
 An opened document's text goes to the live index at once. After an edit settles (``debounceMs``),
 the document's text goes to the live index and the paragraph that was edited gets a pushed
-``recall/related`` notification. A newer edit cancels the pending work for its document, so a storm
-of changes costs one update. The text goes with its split, the one the keystroke features use, so
+``recall/related`` notification (a blank line, its forgotten gems). A newer edit cancels the pending
+work for its document, so a storm of changes costs one update. The text goes with its split, the one the keystroke features use, so
 the index does not split it again; the code lens refresh follows the index's change, once.
 """
 
@@ -14,6 +14,7 @@ import asyncio
 from lsprotocol import types
 
 from recall_ls.lsp import wire
+from recall_ls.lsp.features.related import live_list
 from recall_ls.lsp.server import RecallServer, uri_to_path
 
 
@@ -63,10 +64,9 @@ async def _settle(ls: RecallServer, uri: str, line: int | None) -> None:
     if document is None:
         return
     ls.debounced.pop(uri, None)
-    paragraph = ls.paragraph_at(uri, types.Position(line=line, character=0)) if line is not None else None
-    if paragraph is not None:
-        hits = await ls.related(paragraph)
-        ls.protocol.notify(wire.RELATED, wire.related(paragraph.range, hits, uri=uri))
+    listed = await live_list(ls, uri, line, pushed=True) if line is not None else None
+    if listed is not None:
+        ls.protocol.notify(wire.RELATED, listed)
     # After the query, not beside it: the writer then finds the edited paragraph's vector made.
     # Code lenses refresh when the writer has applied the text (its ``changed`` event), not now.
     index_document(ls, uri, document.version, document.source)

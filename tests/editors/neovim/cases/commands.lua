@@ -6,7 +6,7 @@ return function(t)
   t.expect(vim.g.recall == nil, 'this case starts through setup(), not vim.g.recall')
   local completions = vim.fn.getcompletion('Recall ', 'cmdline')
   t.expect(
-    vim.deep_equal(completions, { 'hide', 'insert', 'panel', 'reindex', 'search', 'status', 'unhide' }),
+    vim.deep_equal(completions, { 'filter', 'hide', 'insert', 'panel', 'reindex', 'search', 'status', 'unhide' }),
     'completions: %s',
     vim.inspect(completions)
   )

@@ -1,4 +1,4 @@
--- The panel: typing a paragraph fills it (pushed `recall/related`) with the matched words
+-- The panel: a blank document shows forgotten gems under an "On this day" header; typing a paragraph fills it (pushed `recall/related`) with the matched words
 -- highlighted, moving to another paragraph refills it (`recall/related` request on CursorMoved), and
 -- its keys work: <CR> opens a tweet's URL or a note at its line, `i` inserts into the writing window,
 -- `x` hides, `q` closes.
@@ -19,9 +19,12 @@ return function(t)
     vim.api.nvim_win_get_position(panel_win)[2] > vim.api.nvim_win_get_position(writing)[2],
     'the panel is not on the right'
   )
-  t.wait('the empty state line', function()
-    return t.text(panel_buf):find('nothing related yet', 1, true)
+  -- A blank document: forgotten gems, what was written on this day (the server's day is 2025-11-20),
+  -- and the header says so.
+  t.wait('the on-this-day header over a blank document', function()
+    return vim.api.nvim_buf_get_lines(panel_buf, 0, 1, false)[1] == 'Recall · On this day, 2024'
   end)
+  t.expect(t.text(panel_buf):find('2024-11-20 · tweet · ○○○ 1 year ago', 1, true), 'gems:\n%s', t.text(panel_buf))
 
   -- Type a paragraph, as a user would.
   t.keys('iGoing back through my old journals, I found the same thought written down several times.<Esc>')

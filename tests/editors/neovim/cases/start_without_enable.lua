@@ -36,7 +36,7 @@ return function(t)
 
   vim.cmd('Recall')
   t.expect(
-    ui.notes[#ui.notes].message:find('use one of: hide, insert, panel, reindex, search, status', 1, true),
+    ui.notes[#ui.notes].message:find('use one of: filter, hide, insert, panel, reindex, search, status, unhide', 1, true),
     'bare :Recall said %s',
     vim.inspect(ui.notes[#ui.notes])
   )
