@@ -1,6 +1,6 @@
 """Benchmark of the language server as an editor sees it.
 
-    .venv/bin/python bench/server_bench.py [--sizes 10000,100000] [--requests 160] [--rounds 2]
+    .venv/bin/python bench/server_bench.py [--sizes 10000,100000] [--requests 160] [--rounds 2] [--narrowed]
 
 For each corpus size, an index is prepared (real embeddings of real tweets, reused with small noise past
 the real ones, so nothing has to be embedded), ``recall-ls serve`` is started over stdio and driven as a
@@ -11,6 +11,11 @@ must embed). The floor, measured in this process on the same index and on texts 
 each right before the server's typing request it is compared with: one query embed plus both tiers'
 search (the vector index and the keyword table). Also: the ``initialize`` reply time, from spawn and from the
 request, and how soon a saved note is found.
+
+``--narrowed`` runs the typing and settled phases with the user's filters and boosts on (``NARROWED``:
+kinds narrowed, ``since``, ``recencyHalfLifeDays``, ``preferEngaged``) over fragments dated across
+fifteen years with likes and reposts, so the filters drop most candidates and every candidate is
+lifted; the floor stays what it is, so the bar is the same.
 """
 
 from __future__ import annotations
@@ -44,20 +49,31 @@ from recall_ls.core.indexing import Indexer  # noqa: E402
 from recall_ls.core.store import Store  # noqa: E402
 
 
+# The settings of ``--narrowed``: ``since`` keeps 6 of the 15 years ``prepare_index`` spreads fragments over.
+NARROWED = {"kinds": ["tweet", "note"], "since": "2019", "recencyHalfLifeDays": 365, "preferEngaged": True}
+
+
 def percentiles(samples: list[float]) -> dict:
     ordered = sorted(samples)
     return {"p50": round(statistics.median(ordered), 2), "p95": round(ordered[int(0.95 * (len(ordered) - 1))], 2)}
 
 
-def prepare_index(folder: Path, size: int, embedder: Embedder, texts: list[str], base: np.ndarray) -> None:
+def prepare_index(folder: Path, size: int, embedder: Embedder, texts: list[str], base: np.ndarray,
+                  varied: bool = False) -> None:
     """A store of ``size`` fragments with their embeddings under the bundled model's key, and the
-    annoy tier built when the size calls for one: what a finished ``recall-ls index`` leaves."""
+    annoy tier built when the size calls for one: what a finished ``recall-ls index`` leaves. With
+    ``varied``, dated across 2010-2024 with likes and reposts; else all of 2020-01-01 with neither."""
     rng = np.random.default_rng(size)
     vectors = synthetic(base, size, rng)
     store = Store(folder)
+
+    def when(i: int) -> str:
+        return f"{2010 + i % 15}-{1 + i % 12:02d}-{1 + i % 28:02d}T00:00:00+00:00" if varied else "2020-01-01T00:00:00+00:00"
+
     fragments = [
         Fragment(f"tweet:{i}", "tweet", f"{texts[i % len(texts)]} #{i}", "/bench/archive", "/bench/archive/data/tweets.js",
-                 i + 1, i + 1, f"https://x.com/bench/status/{i}", "2020-01-01T00:00:00+00:00", None, {})
+                 i + 1, i + 1, f"https://x.com/bench/status/{i}", when(i), None,
+                 {"likes": i % 97, "reposts": i % 13} if varied else {})
         for i in range(size)
     ]
     store.sync_fragments("/bench/archive", fragments)
@@ -100,7 +116,8 @@ class Floor:
 FEATURES = ("hover", "completion", "code_lens_resolve", "recall_related")
 
 
-async def drive_server(folder: Path, paragraphs: list[str], workspace: Path, floor: Floor, rounds: int) -> dict:
+async def drive_server(folder: Path, paragraphs: list[str], workspace: Path, floor: Floor, rounds: int,
+                       settings: dict | None = None) -> dict:
     """Two phases, each feature asked about every paragraph of an open document.
 
     - ``settled``: the paragraphs as opened, which the server indexed (open documents are corpus):
@@ -129,7 +146,7 @@ async def drive_server(folder: Path, paragraphs: list[str], workspace: Path, flo
     await client.initialize_session(types.InitializeParams(
         capabilities=client_capabilities("visual-studio-code"),
         root_uri=workspace.as_uri(),
-        initialization_options={"indexDir": str(folder), "debounceMs": 600_000},
+        initialization_options={"indexDir": str(folder), "debounceMs": 600_000} | (settings or {}),
     ))
     await asyncio.wait_for(ready.wait(), 300)
     document = workspace / "draft.md"
@@ -288,12 +305,38 @@ async def initialize_times(repeats: int = 7) -> dict:
     return {name: percentiles(values) for name, values in samples.items()}
 
 
+def compared(size: int, floor: Floor, served: dict) -> dict:
+    """One size's entry: the floor, the server's times and each feature's typing p95 over the floor's."""
+    floors = {feature: percentiles(samples) for feature, samples in floor.samples.items()}
+    everything = [sample for samples in floor.samples.values() for sample in samples]
+    return {
+        "size": size,
+        "floor_embed_plus_search_ms": percentiles(everything),
+        "floor_beside_each_feature_ms": floors,
+        "server_ms": served,
+        "typing_p95_ratio_to_floor": {
+            feature: round(measured["p95"] / floors[feature]["p95"], 2) for feature, measured in served["typing"].items()
+        },
+    }
+
+
+def start_up_times() -> dict:
+    """The ``initialize`` reply times and how soon a saved note is found, printed as they come."""
+    times = {"initialize_ms": asyncio.run(initialize_times())}
+    print(json.dumps(times["initialize_ms"]), flush=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        times["save_to_findable_ms"] = asyncio.run(save_to_findable(Path(scratch)))
+    print(json.dumps({"save_to_findable_ms": times["save_to_findable_ms"]}), flush=True)
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--requests", type=int, default=160, help="paragraphs of the document")
     parser.add_argument("--rounds", type=int, default=3, help="typing passes over the paragraphs, per feature")
     parser.add_argument("--out", default=str(ROOT / "bench" / "out" / "server.json"))
+    parser.add_argument("--narrowed", action="store_true", help="filters and boosts on (NARROWED); skips start-up timings")
     args = parser.parse_args()
     limit_blas_threads()
     # Queries as the server embeds them (onnxruntime when it can be used): the floor is the best here.
@@ -313,33 +356,21 @@ def main() -> None:
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, torch threads {torch.get_num_threads()}",
         "query_runtime": embedder.query_runtime,
         "date": time.strftime("%Y-%m-%d"),
-        "initialize_ms": asyncio.run(initialize_times()),
+        "settings": NARROWED if args.narrowed else {},
         "sizes": [],
     }
-    print(json.dumps(report["initialize_ms"]), flush=True)
-    with tempfile.TemporaryDirectory() as scratch:
-        report["save_to_findable_ms"] = asyncio.run(save_to_findable(Path(scratch)))
-    print(json.dumps({"save_to_findable_ms": report["save_to_findable_ms"]}), flush=True)
+    if not args.narrowed:
+        report |= start_up_times()
     for size in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as scratch:
             folder, workspace = Path(scratch) / "index", Path(scratch) / "workspace"
             workspace.mkdir()
-            prepare_index(folder, size, embedder, texts, base)
+            prepare_index(folder, size, embedder, texts, base, varied=args.narrowed)
             floor = Floor(folder, embedder)
-            served = asyncio.run(drive_server(folder, paragraphs, workspace, floor, args.rounds))
+            served = asyncio.run(drive_server(folder, paragraphs, workspace, floor, args.rounds,
+                                              NARROWED if args.narrowed else None))
             floor.close()
-        floors = {feature: percentiles(samples) for feature, samples in floor.samples.items()}
-        everything = [sample for samples in floor.samples.values() for sample in samples]
-        entry = {
-            "size": size,
-            "floor_embed_plus_search_ms": percentiles(everything),
-            "floor_beside_each_feature_ms": floors,
-            "server_ms": served,
-            "typing_p95_ratio_to_floor": {
-                feature: round(measured["p95"] / floors[feature]["p95"], 2)
-                for feature, measured in served["typing"].items()
-            },
-        }
+        entry = compared(size, floor, served)
         print(json.dumps(entry), flush=True)
         report["sizes"].append(entry)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

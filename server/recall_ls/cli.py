@@ -129,12 +129,13 @@ def _cmd_search(args: argparse.Namespace) -> int:
     filters = _filters(args)
     if args.batch:
         for line in _read_lines(args.batch):
-            hits = session.engine.search(line, args.k, args.min_score, filters, ranking=args.ranking)
+            hits = session.engine.search(line, args.k, args.min_score, filters, ranking=args.ranking, boosts=_boosts(args))
             print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False), flush=True)
         return EXIT_OK
     if not args.text:
         raise _ReportedError("search needs TEXT or --batch FILE")
-    hits = session.engine.search(" ".join(args.text), args.k, args.min_score, filters, ranking=args.ranking)
+    hits = session.engine.search(" ".join(args.text), args.k, args.min_score, filters, ranking=args.ranking,
+                                 boosts=_boosts(args))
     _print_hits(hits, args.json)
     return EXIT_OK
 
@@ -167,7 +168,8 @@ def _cmd_related(args: argparse.Namespace) -> int:
             exclude = Exclusions(path=str(path.absolute()), lines=(block.line_start, block.line_end))
         if len(args.targets) > 1 and not args.json:
             print(f"== {target}")
-        _print_hits(session.engine.related(text, args.k, args.min_score, filters, exclude, args.ranking), args.json)
+        hits = session.engine.related(text, args.k, args.min_score, filters, exclude, args.ranking, boosts=_boosts(args))
+        _print_hits(hits, args.json)
     return EXIT_FAILED if failed else EXIT_OK
 
 
@@ -349,6 +351,23 @@ def _filters(args: argparse.Namespace):
     )
 
 
+def _boosts(args: argparse.Namespace):
+    from recall_ls.core.boosts import Boosts
+
+    return Boosts(args.recency, args.prefer_engaged)
+
+
+def _half_life(value: str) -> float:
+    """``--recency``'s days: a positive number (0 or less would mean no recency at all)."""
+    try:
+        days = float(value)
+    except ValueError:
+        days = 0.0
+    if not days > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of days, got {value!r}")
+    return days
+
+
 def _split_target(target: str) -> tuple[Path, int | None]:
     """``notes/a.md:12`` -> (path, 12); a path that exists as given wins over a trailing ``:N``."""
     path, sep, tail = target.rpartition(":")
@@ -364,6 +383,8 @@ def _read_lines(name: str) -> list[str]:
 
 
 def _print_hits(hits: list, as_json: bool) -> None:
+    from recall_ls.core.boosts import explain
+
     if as_json:
         print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
         return
@@ -376,7 +397,7 @@ def _print_hits(hits: list, as_json: bool) -> None:
         snippet = " ".join(f.text.split())
         snippet = snippet if len(snippet) <= 100 else snippet[:99] + "…"
         print(f"{h.score:5.2f}  {date}  {f.kind:<8}  {snippet}")
-        print(f"{'':26}{f.url or f.location}")
+        print(f"{'':26}{f.url or f.location}  ({explain(h.parts)})")
 
 
 def _print_skips_and_errors(skipped: dict, skipped_files: list[str], errors: list[str], warnings: list[str]) -> None:
@@ -535,6 +556,7 @@ def _add_import_options(p: argparse.ArgumentParser) -> None:
 
 
 def _add_query_options(p: argparse.ArgumentParser) -> None:
+    from recall_ls.core.boosts import ENGAGEMENT_CAP, RECENCY_CAP
     from recall_ls.core.defaults import DEFAULT_MIN_SCORE, DEFAULT_RANKING, DEFAULT_TOP_K, KIND_MEANINGS, RANKING_MEANINGS, RANKINGS
 
     p.add_argument("-k", type=int, default=DEFAULT_TOP_K, help=f"how many results (default {DEFAULT_TOP_K})")
@@ -546,4 +568,8 @@ def _add_query_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--since", help="only from this date on (YYYY, YYYY-MM or YYYY-MM-DD)")
     p.add_argument("--until", help="only up to this date (inclusive)")
     p.add_argument("--path", help="only fragments whose file matches this glob")
+    p.add_argument("--recency", type=_half_life, metavar="DAYS",
+                   help=f"let recent writing win near-ties: up to +{RECENCY_CAP} today, halved every DAYS")
+    p.add_argument("--prefer-engaged", action="store_true",
+                   help=f"let likes and reposts lift a fragment a little (at most +{ENGAGEMENT_CAP})")
     p.add_argument("--json", action="store_true", help="print JSON")

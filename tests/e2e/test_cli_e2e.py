@@ -74,6 +74,19 @@ def test_nothing_below_the_minimum_score(examples_index):
     assert search(index_dir, "carburettor torque specifications for a 1972 tractor", "--min-score", "0.6") == []
 
 
+def test_search_says_why_and_takes_the_opt_in_lifts(examples_index):
+    index_dir, _ = examples_index
+    query = "Going back through my old journals, I found the same thought written down several times"
+    plain = search(index_dir, query, "-k", "3")
+    assert all(h["why"].split(" ")[1] in ("meaning", "words") and "recent" not in h["why"] for h in plain)
+    lifted = search(index_dir, query, "-k", "3", "--recency", "36500", "--prefer-engaged")
+    assert all("recent" in h["why"] for h in lifted)  # a century's half-life: every dated post lifted
+    before = {h["id"]: h["score"] for h in plain}
+    assert all(h["score"] > before[h["id"]] for h in lifted if h["id"] in before) and before.keys() & {h["id"] for h in lifted}
+    refused = recall("search", query, "--index-dir", str(index_dir), "--recency", "0", check=False)
+    assert refused.returncode == 2 and "--recency: expected a positive number of days, got '0'" in refused.stderr
+
+
 def test_restart_re_embeds_nothing(examples_index):
     index_dir, first = examples_index
     again = json.loads(recall("index", str(EXAMPLES), "--index-dir", str(index_dir), "--json").stdout)

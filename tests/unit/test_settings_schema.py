@@ -103,6 +103,10 @@ def test_neovim_help_names_settings_with_the_schema_defaults():
     ("kinds", ["tweet", "retweet"], "recall.kinds: unknown 'retweet': expected any of tweet, reply, thread, mastodon, note, like"),
     ("since", "2019-13", "recall.since: expected a date (YYYY, YYYY-MM or YYYY-MM-DD) or nothing, got '2019-13'"),
     ("until", "last year", "recall.until: expected a date (YYYY, YYYY-MM or YYYY-MM-DD) or nothing, got 'last year'"),
+    ("recencyHalfLifeDays", 0, "recall.recencyHalfLifeDays: expected a positive number of days, or nothing (off), got 0; using the default off"),
+    ("recencyHalfLifeDays", -30, "recall.recencyHalfLifeDays: expected a positive number of days, or nothing (off), got -30"),
+    ("recencyHalfLifeDays", "30", "recall.recencyHalfLifeDays: expected a positive number of days, or nothing (off), got '30'"),
+    ("preferEngaged", 1, "recall.preferEngaged: expected true or false, got 1; using the default False"),
 ])
 def test_a_bad_value_is_named_and_its_default_used(key, value, words):
     options, problems = build_options({_snake(key): value})
@@ -147,3 +151,14 @@ def test_filters_come_from_kinds_since_and_until():
     assert options.filters().active
     everything, _ = build_options({"kinds": ["tweet", "reply", "thread", "mastodon", "note", "like"]})
     assert everything.filters() == Filters()
+
+
+def test_a_half_life_is_a_positive_number_or_null_for_off():
+    options, problems = build_options({"recency_half_life_days": 30, "prefer_engaged": True})
+    assert problems == [] and options.recency_half_life_days == 30.0
+    assert options.boosts().half_life_days == 30.0 and options.boosts().engaged and options.boosts().active
+    assert build_options({"recency_half_life_days": None}) == (DEFAULTS, [])
+    assert not DEFAULTS.boosts().active
+    properties = json.loads(settings_doc.PACKAGE_JSON.read_text("utf-8"))["contributes"]["configuration"]["properties"]
+    half_life = properties["recall.recencyHalfLifeDays"]
+    assert half_life["type"] == ["number", "null"] and half_life["default"] is None and half_life["exclusiveMinimum"] == 0

@@ -167,10 +167,10 @@ function row(item: Item, insertFormat: InsertFormat, threads?: ExpandedThreads):
   );
 }
 
-/** The relevance as a 3-step bar and its label, the number in the tooltip; a server without
- * `relevance` gets the number, as before. */
-export function closeness(item: Pick<Item, 'score' | 'relevance'>): string {
-  const title = esc(similarity(item.score));
+/** The relevance as a 3-step bar and its label, the number and what made it (`why`) in the tooltip;
+ * a server without `relevance` gets the number, as before. */
+export function closeness(item: Pick<Item, 'score' | 'relevance' | 'why'>): string {
+  const title = esc(item.why ? `score ${score(item.score)}: ${item.why}` : similarity(item.score));
   const r = item.relevance;
   if (!r) {
     return `<span class="score" title="${title}">${esc(score(item.score))}</span>`;

@@ -50,6 +50,8 @@ export interface Item {
   matched?: string[];
   /** How close it reads, set by the server from `score` (absent from servers before it). */
   relevance?: Relevance;
+  /** What made the score, for people: `0.57 meaning · +0.04 words · +0.03 recent` (absent from servers before it). */
+  why?: string;
   /** How many near-identical fragments were folded into this one (absent from servers before it). */
   duplicates?: number;
   /** Its self-thread, for a post of one or a whole one (`sourceLabel` reads `thread · 3 of 7`). */

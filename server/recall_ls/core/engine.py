@@ -12,11 +12,15 @@ the cosine scale, never below the cosine. The gate keeps ``minScore``'s meaning:
 when its cosine reaches it, or when its words carry ``KEYWORD_MIN_SHARE`` (and at least
 ``minScore``) of the query's rare-word weight. A fragment with no vector yet (the backlog), or any
 under ``keyword`` ranking, scores that share; without the model, hybrid answers by words only.
+
+Opt-in lifts for recency and engagement (``core/boosts.py``, bounded) are added after the gate and
+reorder the candidates asked for; each hit keeps the parts of its score (``Hit.parts``, ``why``).
 """
 
 from __future__ import annotations
 
 import fnmatch
+import math
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
@@ -25,6 +29,14 @@ from typing import Any
 import numpy as np
 
 from recall_ls.core import keywords
+from recall_ls.core.boosts import (
+    BOOST_CAP,
+    NO_BOOSTS,
+    Boosts,
+    Parts,
+    explain,
+    match_parts,
+)
 from recall_ls.core.defaults import (
     DEFAULT_MIN_SCORE,
     DEFAULT_RANKING,
@@ -109,6 +121,9 @@ class Hit:
     # The fragment's own words that matched the query's (folded, plurals stemmed), in order of
     # first appearance; empty for a match by meaning alone.
     matched: tuple[str, ...] = ()
+    # What the score is made of, in order (``core/boosts.py``): the match's cosine (``meaning``) and
+    # keyword lift (``words``), then any opt-in lifts (``recent``, ``liked``); they add up to ``score``.
+    parts: Parts = ()
 
     def to_dict(self) -> dict:
         f = self.fragment
@@ -124,6 +139,7 @@ class Hit:
             "title": f.title,
             "matched": list(self.matched),
             "duplicates": self.duplicates,  # near-identical texts folded into this one
+            "why": explain(self.parts),  # what made the score: "0.62 meaning · +0.03 recent"
             # Its self-thread, for a post of one or a whole one: {id, position, length, first}.
             "thread": f.meta.get("thread"),
         }
@@ -175,6 +191,7 @@ class Engine:
         ranking: str = DEFAULT_RANKING,
         *,
         own_text: bool = False,
+        boosts: Boosts = NO_BOOSTS,
     ) -> list[Hit]:
         """Fragments closest to a short query, by ``ranking``. With ``own_text`` (the query is a text
         being written: ``related``) a fragment with the same text is that text itself and never shows."""
@@ -184,7 +201,7 @@ class Engine:
             hashes = frozenset({text_hash(query)})
             exclude = (Exclusions(text_hashes=hashes) if exclude is None else
                        Exclusions(exclude.ids, exclude.text_hashes | hashes, exclude.path, exclude.lines))
-        return self.rank(query, self.query_vector(query, ranking), k, min_score, filters, exclude, ranking)
+        return self.rank(query, self.query_vector(query, ranking), k, min_score, filters, exclude, ranking, boosts=boosts)
 
     def related(self, text: str, *args: Any, **kwargs: Any) -> list[Hit]:
         """Past fragments related to a text being written: ``search`` (same arguments) with ``own_text``."""
@@ -213,8 +230,11 @@ class Engine:
         filters: Filters = NO_FILTERS,
         exclude: Exclusions | None = None,
         ranking: str = DEFAULT_RANKING,
+        *,
+        boosts: Boosts = NO_BOOSTS,
     ) -> list[Hit]:
-        """The ranking itself, for callers that already hold the query's vector (None: by words)."""
+        """The ranking itself, for callers that already hold the query's vector (None: by words).
+        ``boosts`` reorder the candidates asked for (see ``core/boosts.py`` for what that leaves out)."""
         if ranking not in RANKINGS:
             raise ValueError(f"unknown ranking {ranking!r}: expected one of {', '.join(RANKINGS)}")
         if k <= 0:
@@ -232,7 +252,7 @@ class Engine:
             near = index.search(vector, asked) if meaning else []
             lexical = self.store.keyword_search(query, asked) if words else []
             candidates = self._fuse(near, lexical, index, vector, query, min_score, ranking)
-            hits = self._resolve(candidates, index, k, filters, exclude, hidden)
+            hits = self._hits(candidates, boosts, index, k, filters, exclude, hidden)
             near_done = not meaning or len(near) < asked or asked >= index.size or near[-1][1] < min_score
             if len(hits) >= k or (near_done and len(lexical) < asked):
                 return [replace(h, matched=keywords.matched_words(h.fragment.text, query)) for h in hits]
@@ -245,6 +265,8 @@ class Engine:
         min_score: float,
         filters: Filters = NO_FILTERS,
         exclude: Exclusions | None = None,
+        *,
+        boosts: Boosts = NO_BOOSTS,
     ) -> list[Hit]:
         """By meaning alone, for callers that hold only a vector (no text, so no words)."""
         index = self.snapshot()
@@ -253,16 +275,17 @@ class Engine:
         hidden = self.hidden()
         asked = k * (12 if filters.active else 4) + 16
         while True:
-            candidates = [(num, score) for num, score in index.search(vector, asked) if score >= min_score]
-            hits = self._resolve(candidates, index, k, filters, exclude, hidden)
+            candidates = [(num, score, match_parts(score, score)) for num, score in index.search(vector, asked)
+                          if score >= min_score]
+            hits = self._hits(candidates, boosts, index, k, filters, exclude, hidden)
             exhausted = len(candidates) < asked or asked >= index.size
             if len(hits) >= k or exhausted:
                 return hits
             asked *= 4
 
     def _fuse(self, near, lexical, index, vector, query: KeywordQuery, min_score: float, ranking: str):
-        """(number, score) of the candidates that pass the gate, best first. The score is on the
-        cosine scale: the cosine (``semantic``), the keyword share (``keyword``), the lifted cosine
+        """(number, score, parts) of the candidates that pass the gate, best first. The score is on
+        the cosine scale: the cosine (``semantic``), the keyword share (``keyword``), the lifted cosine
         (``hybrid``; the share for a fragment with no vector yet)."""
         cosine = dict(near) if ranking != "keyword" else {}
         if vector is not None and ranking != "keyword":
@@ -273,8 +296,36 @@ class Engine:
         share = self._keyword_shares(nums, query) if ranking != "semantic" else {}
         passed = gate(nums, cosine, share, min_score)
         if ranking == "keyword":
-            return [(num, passed[num]) for num, _ in lexical if num in passed]
-        return sorted(passed.items(), key=lambda item: -item[1])
+            return [(num, passed[num], match_parts(passed[num], None)) for num, _ in lexical if num in passed]
+        ranked = sorted(passed.items(), key=lambda item: -item[1])
+        return [(num, score, match_parts(score, cosine.get(num))) for num, score in ranked]
+
+    def _hits(self, candidates, boosts: Boosts, index, k, filters, exclude, hidden) -> list[Hit]:
+        """The first ``k`` items of the candidates (best first by their match), in the order their
+        lifts make. Rows are read a page at a time, as ``_resolve`` does: a candidate not read yet can
+        rise at most ``BOOST_CAP`` above its match, so the read ones lifted past that bound are sure of
+        their place; once they make ``k`` items the rest is never read."""
+        if not boosts.active:
+            return self._resolve(candidates, None, index, k, filters, exclude, hidden)
+        boosts = boosts.at_query()
+        read: dict[int, Fragment] = {}
+        lifted: list = []
+        page = 2 * k + 4
+        for start in range(0, len(candidates), page):
+            chunk = candidates[start : start + page]
+            read |= self.store.fragments_by_num([num for num, _, _ in chunk])
+            for num, score, parts in chunk:
+                if _shown(read.get(num), filters, exclude, hidden):  # the others: never lifted, never sorted
+                    lifts = boosts.lifts(read[num])
+                    lifted.append((num, score + sum(lift for _, lift in lifts), parts + lifts))
+            rest = start + page < len(candidates)
+            # Keyword ranking lists its candidates in BM25's order, not by score: the best of the rest.
+            bound = max(score for _, score, _ in candidates[start + page :]) + BOOST_CAP if rest else -math.inf
+            sure = sorted((c for c in lifted if c[1] > bound), key=lambda candidate: -candidate[1])
+            hits = self._resolve(sure, read, index, k, filters, exclude, hidden)
+            if len(hits) >= k or not rest:
+                return hits
+        return []
 
     def _keyword_shares(self, nums: list[int], query: KeywordQuery) -> dict[int, float]:
         """Each fragment's share of the query's rare-word weight, from its stored keys."""
@@ -285,18 +336,19 @@ class Engine:
             shares[num] = query.strength(k for k in query.weights if k in present or (k in query.prefixes and k in firsts))
         return shares
 
-    def _resolve(self, candidates, index, k, filters, exclude, hidden) -> list[Hit]:
+    def _resolve(self, candidates, read, index, k, filters, exclude, hidden) -> list[Hit]:
+        """The first ``k`` items of the candidates (best first): hidden, filtered out and excluded ones
+        dropped, a thread and its posts one item, near-duplicates folded. ``read``: their rows, when
+        already read (else read here a page at a time: most queries are done within the first)."""
         kept: list[tuple[Hit, str, np.ndarray | None]] = []
         threads: dict[str, int] = {}  # thread id -> its place in ``kept``
-        # Rows are read a page at a time, best first: most queries are done within the first page.
         page = 2 * k + 4
         for start in range(0, len(candidates), page):
-            rows = self.store.fragments_by_num([num for num, _ in candidates[start : start + page]])
-            for num, score in candidates[start : start + page]:
+            chunk = candidates[start : start + page]
+            rows = read if read is not None else self.store.fragments_by_num([num for num, _, _ in chunk])
+            for num, score, parts in chunk:
                 fragment = rows.get(num)
-                if fragment is None or fragment.id in hidden or not filters.accept(fragment):
-                    continue
-                if exclude is not None and exclude.reject(fragment):
+                if not _shown(fragment, filters, exclude, hidden):
                     continue
                 thread = thread_id(fragment)
                 if thread in threads:  # a thread and its posts are one item: the first came better
@@ -308,14 +360,21 @@ class Engine:
                 twin = _find_duplicate(kept, key, vector)
                 if twin is not None:
                     hit, twin_key, twin_vector = kept[twin]
-                    kept[twin] = (Hit(hit.fragment, hit.score, hit.duplicates + 1), twin_key, twin_vector)
+                    kept[twin] = (replace(hit, duplicates=hit.duplicates + 1), twin_key, twin_vector)
                     continue
                 if thread is not None:
                     threads[thread] = len(kept)
-                kept.append((Hit(fragment, float(score)), key, vector))
+                kept.append((Hit(fragment, float(score), parts=parts), key, vector))
                 if len(kept) >= k:
                     return [hit for hit, _, _ in kept]
         return [hit for hit, _, _ in kept]
+
+
+def _shown(fragment: Fragment | None, filters: Filters, exclude: Exclusions | None, hidden) -> bool:
+    """Whether a candidate's row may show: still stored, not hidden, kept by the filters, not excluded."""
+    if fragment is None or fragment.id in hidden or not filters.accept(fragment):
+        return False
+    return exclude is None or not exclude.reject(fragment)
 
 
 def gate(nums: list[int], cosine: dict[int, float], share: dict[int, float], min_score: float) -> dict[int, float]:

@@ -28,6 +28,7 @@ class Setting:
     name: str = ""
     default: Any = None
     minimum: float | None = None
+    above: float | None = None  # an exclusive minimum: a value must be greater (JSON's exclusiveMinimum)
     maximum: float | None = None  # a whole number above it is taken as the maximum
     choices: tuple[tuple[str, str], ...] = ()  # (value, what it means), for a setting with a few values
     pattern: str | None = None  # a string setting must match this whole
@@ -35,6 +36,7 @@ class Setting:
     path: bool = False  # a path or paths: ``~`` and ``${workspaceFolder}`` expand, relative to the workspace
     scope: str | None = None  # where VS Code lets it be set (``machine-overridable``: a path of this machine)
     shown_default: str | None = None  # docs: what an empty default means ("per-user data folder")
+    number: bool = False  # a number that is off by default (``None``; ``null`` on the wire)
 
     @property
     def wire(self) -> str:
@@ -44,6 +46,8 @@ class Setting:
     def kind(self) -> str:
         """The JSON type of its values: ``boolean``, ``integer``, ``number``, ``array`` or ``string``."""
         default = self.default
+        if self.number:
+            return "number"
         if isinstance(default, bool):
             return "boolean"
         if isinstance(default, int):

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from recall_ls.core.boosts import ENGAGEMENT_CAP, RECENCY_CAP
 from recall_ls.core.defaults import (
     DATE_FILTER,
     DEFAULT_IDLE,
@@ -38,6 +39,7 @@ from recall_ls.core.settings import Setting, camel, schema, setting
 from recall_ls.core.sources.base import ImportOptions
 
 if TYPE_CHECKING:
+    from recall_ls.core.boosts import Boosts
     from recall_ls.core.engine import Filters
 
 INSERT_FORMAT_MEANINGS = {
@@ -129,6 +131,21 @@ class Options(ImportOptions):
         expected="a date (YYYY, YYYY-MM or YYYY-MM-DD) or nothing",
         shown_default="no limit",
     )
+    recency_half_life_days: float | None = setting(
+        None,
+        f"Let recent writing win ties: a fragment's score gains up to +{RECENCY_CAP} when written today, half that "
+        "one half-life (in days) ago, a quarter two; a much better match still comes first. Empty: off. "
+        "Applies at once, without a restart.",
+        number=True,
+        above=0,
+        expected="a positive number of days, or nothing (off)",
+        shown_default="off",
+    )
+    prefer_engaged: bool = setting(
+        False,
+        "Let well-received posts win ties: the likes and reposts stored in the archive lift a fragment's "
+        f"score a little (at most +{ENGAGEMENT_CAP}, the first few count most), never above a much better match.",
+    )
     idle: str = setting(
         DEFAULT_IDLE,
         "What the live list shows when the cursor's paragraph is blank (a new line, an empty document): "
@@ -147,6 +164,12 @@ class Options(ImportOptions):
 
         kinds = None if set(self.kinds) >= set(KIND_MEANINGS) else frozenset(self.kinds)
         return Filters(kinds=kinds, since=self.since or None, until=self.until or None)
+
+    def boosts(self) -> Boosts:
+        """What lifts a match besides it, from ``recencyHalfLifeDays`` and ``preferEngaged``."""
+        from recall_ls.core.boosts import Boosts
+
+        return Boosts(self.recency_half_life_days, self.prefer_engaged)
 
 
 DEFAULTS = Options()
@@ -213,7 +236,7 @@ def build_options(raw: dict[str, Any], root: Path | None = None) -> tuple[Option
     problems: list[str] = []
     values: dict[str, Any] = {}
     for key, value in raw.items():
-        if key in CLIENT_ONLY:
+        if key in CLIENT_ONLY or value is None:  # null: the default, as in ``Layered.merged``
             continue
         if key not in _SETTINGS:
             problems.append(f"recall.{camel(key)} is not a Recall setting (ignored)")
@@ -222,7 +245,7 @@ def build_options(raw: dict[str, Any], root: Path | None = None) -> tuple[Option
         try:
             values[key] = _coerce(spec, value, root)
         except ValueError as exc:
-            problems.append(f"recall.{spec.wire}: {exc}; using the default {_show(spec.default)}")
+            problems.append(f"recall.{spec.wire}: {exc}; using the default {spec.shown_default or _show(spec.default)}")
     return Options(**values), problems
 
 
@@ -245,7 +268,8 @@ def _coerce(spec: Setting, value: Any, root: Path | None) -> Any:
     whole = spec.kind == "integer"
     if isinstance(value, bool) or not isinstance(value, int if whole else int | float):
         raise ValueError(f"expected {_number_words(spec)}, got {_show(value)}")
-    if spec.minimum is not None and value < spec.minimum:
+    too_low = (spec.minimum is not None and value < spec.minimum) or (spec.above is not None and value <= spec.above)
+    if too_low:
         raise ValueError(f"expected {_number_words(spec)}, got {_show(value)}")
     if spec.maximum is not None and value > spec.maximum:
         if whole:  # more than the most (topK 500) means the most, not the default
@@ -267,6 +291,8 @@ def _text(spec: Setting, value: Any, root: Path | None) -> str | None:
 
 
 def _number_words(spec: Setting) -> str:
+    if spec.expected:
+        return spec.expected
     if spec.kind == "integer":
         return {0: "a non-negative whole number", 1: "a positive whole number"}.get(spec.minimum, "a whole number")
     if spec.minimum is not None and spec.maximum is not None:

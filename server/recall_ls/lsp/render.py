@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from recall_ls.core.boosts import explain
 from recall_ls.core.defaults import (
     IDLE_ON_THIS_DAY,
     RANDOM_MIN_AGE_DAYS,
@@ -145,17 +146,14 @@ def idle_label(found: Gems) -> str:
     return shown[0].upper() + shown[1:]
 
 
-def relevance_text(score: float) -> str:
-    """``related (0.52)``: the label a person reads, the number beside it."""
-    return f"{relevance(score)['label']} ({score:.2f})"
-
-
 def hit_markdown(hit: Hit, full: bool = False) -> str:
     # Plain paragraphs, not a block quote: editors fade quotes in hovers and they become hard to read.
     fragment = hit.fragment
     text = fragment.text if full else leading_snippet(fragment.text, hit.matched, HOVER_SNIPPET)
     body = emphasize("  \n".join(_escape(line) for line in text.splitlines() if line.strip()), hit.matched)
-    facts = [f for f in (date_of(fragment), source_label(fragment), relevance_text(hit.score)) if f]
+    # "related (0.48 meaning · +0.04 words)"; a hit rebuilt from an item's data has only its score
+    closeness = f"{relevance(hit.score)['label']} ({explain(hit.parts) or f'{hit.score:.2f}'})"
+    facts = [f for f in (date_of(fragment), source_label(fragment), closeness) if f]
     link = link_of(fragment)
     footer = " · ".join(facts)
     if link:

@@ -201,7 +201,8 @@ class RecallServer(LanguageServer):
         exclude = Exclusions(path=paragraph.path)
 
         def ask(engine: Engine, k: int, options: Options) -> list[Hit]:
-            return engine.related(paragraph.text, k, options.min_score, options.filters(), exclude, options.ranking)
+            return engine.related(paragraph.text, k, options.min_score, options.filters(), exclude, options.ranking,
+                                  boosts=options.boosts())
 
         return await self._query(ask, k)
 
@@ -227,7 +228,8 @@ class RecallServer(LanguageServer):
 
     async def search(self, query: str, k: int | None = None) -> list[Hit]:
         def ask(engine: Engine, k: int, options: Options) -> list[Hit]:
-            return engine.search(query, k, options.min_score, options.filters(), ranking=options.ranking)
+            return engine.search(query, k, options.min_score, options.filters(), ranking=options.ranking,
+                                 boosts=options.boosts())
 
         return await self._query(ask, k)
 

@@ -33,9 +33,10 @@ TABLE_END = "<!-- end of the generated table -->"
 
 
 def wire_default(spec: Setting) -> Any:
-    """The default as a client writes it: a list for a tuple, "" for Recall's own choice (None)."""
+    """The default as a client writes it: a list for a tuple, "" for Recall's own choice (None), null
+    for a number that is off."""
     if spec.default is None:
-        return ""
+        return None if spec.number else ""
     return list(spec.default) if isinstance(spec.default, tuple) else spec.default
 
 
@@ -45,7 +46,7 @@ def _number(value: float) -> int | float:
 
 def contribution(spec: Setting) -> dict[str, Any]:
     """One ``recall.*`` property of VS Code's configuration contribution."""
-    prop: dict[str, Any] = {"type": spec.kind}
+    prop: dict[str, Any] = {"type": [spec.kind, "null"] if spec.number else spec.kind}
     choices = {"enum": list(spec.values), "enumDescriptions": [meaning for _value, meaning in spec.choices]}
     if spec.kind == "array":  # a list of strings; with choices, a set of them (VS Code offers checkboxes)
         prop["items"] = {"type": "string"} | (choices if spec.choices else {})
@@ -61,6 +62,8 @@ def contribution(spec: Setting) -> dict[str, Any]:
         prop["patternErrorMessage"] = spec.expected
     if spec.minimum is not None:
         prop["minimum"] = _number(spec.minimum)
+    if spec.above is not None:
+        prop["exclusiveMinimum"] = _number(spec.above)
     if spec.maximum is not None:
         prop["maximum"] = _number(spec.maximum)
     prop["markdownDescription"] = spec.description
@@ -85,6 +88,8 @@ def _table_cell(text: str) -> str:
 def _range(spec: Setting) -> str:
     if spec.minimum is not None and spec.maximum is not None:
         return f" From {_number(spec.minimum)} to {_number(spec.maximum)}."
+    if spec.above is not None:
+        return f" Above {_number(spec.above)}."
     return f" At least {_number(spec.minimum)}." if spec.minimum is not None else ""
 
 

@@ -325,13 +325,14 @@ describe('Recall in VS Code (code-server)', { timeout: 600_000 }, () => {
     const meta = plain(await row.first().locator('.meta').innerText());
     assert.match(meta, /2024-06-25/);
     assert.match(meta, /tweet/);
-    // Relevance as a person reads it: a 3-pip bar and its label; the number only in the tooltip.
+    // Relevance as a person reads it: a 3-pip bar and its label; the number and what made it (the
+    // server's why) only in the tooltip.
     assert.match(meta, /\b(close|related|loose)\b/);
     assert.doesNotMatch(meta, /0\.\d\d/);
     const relevance = row.first().locator('.meta .relevance');
     assert.equal(await relevance.locator('.pip').count(), 3);
     assert.ok((await relevance.locator('.pip.on').count()) >= 1);
-    assert.match(await relevance.getAttribute('title'), /^similarity 0\.\d\d$/);
+    assert.match(await relevance.getAttribute('title'), /^score 0\.\d\d: 0\.\d\d (meaning|words)( · \+0\.\d\d words)?$/);
     await panel().locator('.context', { hasText: 'draft.md:3' }).waitFor();
     await shot('02-panel-related');
   });

@@ -15,6 +15,7 @@ local M = {}
 ---@field id string `tweet:1850…`, `note:…`
 ---@field score number cosine similarity
 ---@field relevance recall.Relevance? how close it reads (absent from servers before it)
+---@field why string? what made the score: `0.57 meaning · +0.04 words · +0.03 recent` (absent from servers before it)
 ---@field text string the whole fragment
 ---@field kind 'tweet'|'mastodon'|'note'|'like'|'thread'
 ---@field url string? where a post lives online
@@ -46,13 +47,15 @@ function M.closeness(item)
   return type(item.score) == 'number' and ('%.2f'):format(item.score) or ''
 end
 
----The item's details, for the panel's `K`: how close with the number, date and source, the text.
+---The item's details, for the panel's `K`: how close with the number and what made it (`why`),
+---date and source, the text.
 ---@param item recall.Item
 ---@return string[]
 function M.details(item)
   local closeness = M.closeness(item)
   if type(item.relevance) == 'table' and type(item.score) == 'number' then
-    closeness = ('%s (similarity %.2f)'):format(closeness, item.score)
+    local why = type(item.why) == 'string' and item.why ~= '' and (': ' .. item.why) or ''
+    closeness = ('%s (%s %.2f%s)'):format(closeness, why ~= '' and 'score' or 'similarity', item.score, why)
   end
   local lines = { closeness }
   local where = vim.tbl_filter(function(part)

@@ -71,6 +71,9 @@ test('relevance: a 3-step bar filled per level, the label beside it, the number 
   assert.equal(pips(closeness({ score: 0.3, relevance: { level: 1, label: 'loose' } })), '●○○');
   // A label is the server's text: escaped like any other.
   assert.match(closeness({ score: 0.5, relevance: { level: 2, label: '<b>x</b>' } }), /&lt;b&gt;x&lt;\/b&gt;/);
+  // What made the score, from the server, in the tooltip.
+  const why = closeness({ score: 0.6449, relevance: { level: 3, label: 'close' }, why: '0.57 meaning · +0.04 words · +0.03 recent' });
+  assert.match(why, /title="score 0\.64: 0\.57 meaning · \+0\.04 words · \+0\.03 recent"/);
   // A server without relevance: the number, as before.
   assert.equal(closeness({ score: 0.61 }), '<span class="score" title="similarity 0.61">0.61</span>');
 });

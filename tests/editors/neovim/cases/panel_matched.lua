@@ -30,6 +30,7 @@ return function(t)
     kind = 'note',
     score = 0.5234,
     relevance = { level = 2, label = 'related' },
+    why = '0.46 meaning · +0.04 words · +0.02 recent',
     text = 'Les idées reviennent: Idées, encore; idéesfixes non.',
     snippet = 'Les idées reviennent: Idées, encore; idéesfixes non.',
     date = '2023-01-02',
@@ -98,7 +99,9 @@ return function(t)
     end
   end)
   t.log('details:\n%s', table.concat(details, '\n'))
-  t.expect(details[1] == '●●○ related (similarity 0.52)', 'details: %s', details[1])
+  t.expect(details[1] == '●●○ related (score 0.52: 0.46 meaning · +0.04 words · +0.02 recent)', 'details: %s', details[1])
+  local plain = require('recall.items').details({ score = 0.61, relevance = { level = 3, label = 'close' } })
+  t.expect(plain[1] == '●●● close (similarity 0.61)', 'details without why: %s', plain[1])
   t.expect(details[2]:find('2023-01-02 · carnet d’idées.md', 1, true), 'details: %s', details[2])
   t.expect(vim.tbl_contains(details, note.text), 'no text in the details: %s', vim.inspect(details))
   -- From a server without relevance: the number, as before.
