@@ -153,6 +153,14 @@ def test_filters_come_from_kinds_since_and_until():
     assert everything.filters() == Filters()
 
 
+def test_a_date_range_that_ends_before_it_starts_is_told_and_left_out():
+    options, problems = build_options({"since": "2022", "until": "2021-06", "kinds": ["note"]})
+    assert problems == ["recall.since (2022) is after recall.until (2021-06): nothing would show; using no date limit"]
+    assert (options.since, options.until, options.kinds) == ("", "", ("note",))  # the rest applies
+    same_year, problems = build_options({"since": "2021-06", "until": "2021"})  # compared by their common prefix
+    assert problems == [] and (same_year.since, same_year.until) == ("2021-06", "2021")
+
+
 def test_a_half_life_is_a_positive_number_or_null_for_off():
     options, problems = build_options({"recency_half_life_days": 30, "prefer_engaged": True})
     assert problems == [] and options.recency_half_life_days == 30.0

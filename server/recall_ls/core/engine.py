@@ -93,7 +93,7 @@ class Filters:
 
     @property
     def active(self) -> bool:
-        """Whether they may drop many candidates (so more are asked for, and the editors say so)."""
+        """Whether they narrow what shows (the editors say so): more than leaving out likes."""
         return bool(self.narrowing_kinds or self.since or self.until or self.path_glob)
 
 
@@ -246,8 +246,7 @@ class Engine:
         if not (meaning or words):
             return []
         hidden = self.hidden()
-        # Ask for more than k: some numbers are deleted, hidden, filtered, excluded or duplicates.
-        asked = k * (12 if filters.active else 4) + 16
+        asked = first_ask(k)
         while True:
             near = index.search(vector, asked) if meaning else []
             lexical = self.store.keyword_search(query, asked) if words else []
@@ -273,7 +272,7 @@ class Engine:
         if index.size == 0 or k <= 0:
             return []
         hidden = self.hidden()
-        asked = k * (12 if filters.active else 4) + 16
+        asked = first_ask(k)
         while True:
             candidates = [(num, score, match_parts(score, score)) for num, score in index.search(vector, asked)
                           if score >= min_score]
@@ -355,7 +354,7 @@ class Engine:
                     hit, key, vector = kept[threads[thread]]
                     kept[threads[thread]] = (in_its_thread(hit, fragment), key, vector)
                     continue
-                key = _dedupe_key(fragment.text)
+                key = dedupe_key(fragment.text)
                 vector = index.vector(num)
                 twin = _find_duplicate(kept, key, vector)
                 if twin is not None:
@@ -375,6 +374,15 @@ def _shown(fragment: Fragment | None, filters: Filters, exclude: Exclusions | No
     if fragment is None or fragment.id in hidden or not filters.accept(fragment):
         return False
     return exclude is None or not exclude.reject(fragment)
+
+
+def first_ask(k: int) -> int:
+    """How many candidates each tier is first asked for, to show ``k``: more than k, since some are
+    deleted, hidden, filtered, excluded or duplicates. Filters do not widen it: when too few survive,
+    the ranking asks four times more. Most filters keep much of the corpus (a date range, tweets and
+    notes), and asking 12k first put their keystroke path over its bar at 100k (bench/RESULTS.md,
+    issue 13); a narrow one (notes among 100k tweets) pays one more round instead."""
+    return k * 4 + 16
 
 
 def gate(nums: list[int], cosine: dict[int, float], share: dict[int, float], min_score: float) -> dict[int, float]:
@@ -417,7 +425,7 @@ def in_its_thread(hit: Hit, other: Fragment) -> Hit:
     return hit
 
 
-def _dedupe_key(text: str) -> str:
+def dedupe_key(text: str) -> str:
     """Texts equal once links, punctuation, case and spacing are ignored are the same text."""
     return _NOT_WORD.sub(" ", _URL.sub(" ", text.casefold())).strip()
 

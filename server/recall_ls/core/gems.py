@@ -35,7 +35,7 @@ from recall_ls.core.engine import (
     Exclusions,
     Filters,
     Hit,
-    _dedupe_key,
+    dedupe_key,
     thread_id,
 )
 from recall_ls.core.fragments import Fragment
@@ -141,7 +141,7 @@ def fold(fragments: Sequence[Fragment]) -> list[Hit]:
     kept: list[Hit] = []
     places: dict[str, int] = {}  # a thread's id or a text's key -> its item in ``kept``
     for fragment in fragments:
-        keys = [key for key in (thread_id(fragment), "text:" + _dedupe_key(fragment.text)) if key]
+        keys = [key for key in (thread_id(fragment), "text:" + dedupe_key(fragment.text)) if key]
         place = next((places[key] for key in keys if key in places), None)
         if place is None:
             place = len(kept)

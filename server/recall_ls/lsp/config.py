@@ -246,7 +246,21 @@ def build_options(raw: dict[str, Any], root: Path | None = None) -> tuple[Option
             values[key] = _coerce(spec, value, root)
         except ValueError as exc:
             problems.append(f"recall.{spec.wire}: {exc}; using the default {spec.shown_default or _show(spec.default)}")
+    reversed_range = _reversed_dates(values)
+    if reversed_range:
+        problems.append(reversed_range)
+        values.pop("since"), values.pop("until")
     return Options(**values), problems
+
+
+def _reversed_dates(values: dict[str, Any]) -> str | None:
+    """The message for a ``since`` after ``until`` (which would hide everything), or None. Dates
+    of different precision compare by their common prefix: ``since`` 2021-06 and ``until`` 2021 agree."""
+    since, until = values.get("since") or "", values.get("until") or ""
+    common = min(len(since), len(until))
+    if not common or since[:common] <= until[:common]:
+        return None
+    return f"recall.since ({since}) is after recall.until ({until}): nothing would show; using no date limit"
 
 
 def _coerce(spec: Setting, value: Any, root: Path | None) -> Any:
