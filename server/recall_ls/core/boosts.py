@@ -8,9 +8,9 @@ at most ``ENGAGEMENT_CAP`` (log-scaled on likes + reposts, reaching the cap at
 by more than that stays above, whatever its age or its audience; the lifts only reorder near-ties.
 
 They are applied after the gate (``minScore`` judges the match alone, so a lift never lets unrelated
-writing in) and over the candidates the engine asked for (``k*4+16``, more when filters narrow): a
-fragment beyond them, which a lift might have carried into the top k, is not looked at. Its match is
-then below every candidate's, so by at most a cap, usually more.
+writing in) and over the candidates the engine asked for (``engine.first_ask``, more in each further
+round when too few survive): a fragment beyond them, which a lift might have carried into the top k,
+is not looked at. Its match is then below every candidate's, so by at most a cap, usually more.
 
 No pygls and nothing heavy: the engine imports this.
 """
