@@ -358,14 +358,13 @@ def _boosts(args: argparse.Namespace):
 
 
 def _half_life(value: str) -> float:
-    """``--recency``'s days: a positive number (0 or less would mean no recency at all)."""
+    """``--recency``'s days, judged by ``Boosts`` as the setting's are: a positive number."""
+    from recall_ls.core.boosts import Boosts
+
     try:
-        days = float(value)
+        return Boosts(float(value)).half_life_days
     except ValueError:
-        days = 0.0
-    if not days > 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number of days, got {value!r}")
-    return days
+        raise argparse.ArgumentTypeError(f"expected a positive number of days, got {value!r}") from None
 
 
 def _split_target(target: str) -> tuple[Path, int | None]:
@@ -393,7 +392,7 @@ def _print_hits(hits: list, as_json: bool) -> None:
         return
     for h in hits:
         f = h.fragment
-        date = (f.created_at or f.meta.get("mtime") or "")[:10] or "----------"
+        date = f.written[:10] or "----------"
         snippet = " ".join(f.text.split())
         snippet = snippet if len(snippet) <= 100 else snippet[:99] + "…"
         print(f"{h.score:5.2f}  {date}  {f.kind:<8}  {snippet}")

@@ -87,11 +87,8 @@ def engagement_lift(likes: int, reposts: int) -> float:
 
 def written_on(fragment: Fragment) -> date | None:
     """The day a fragment was written (a note's: when it was last saved), or None when unknown."""
-    stamp = fragment.created_at or fragment.meta.get("mtime")
-    if not isinstance(stamp, str):
-        return None
     try:
-        return date.fromisoformat(stamp[:10])
+        return date.fromisoformat(fragment.written[:10]) if fragment.written else None
     except ValueError:
         return None
 

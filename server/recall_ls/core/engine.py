@@ -74,8 +74,8 @@ class Filters:
         if self.kinds and filter_kind(fragment) not in self.kinds:
             return False
         if self.since or self.until:
-            date = fragment.created_at or fragment.meta.get("mtime")
-            if date is None:
+            date = fragment.written
+            if not date:
                 return False
             if self.since and date[: len(self.since)] < self.since:
                 return False
@@ -309,12 +309,12 @@ class Engine:
         boosts = boosts.at_query()
         read: dict[int, Fragment] = {}
         lifted: list = []
-        page = 2 * k + 4
+        page = _page(k)
         for start in range(0, len(candidates), page):
             chunk = candidates[start : start + page]
             read |= self.store.fragments_by_num([num for num, _, _ in chunk])
             for num, score, parts in chunk:
-                if _shown(read.get(num), filters, exclude, hidden):  # the others: never lifted, never sorted
+                if shown(read.get(num), filters, exclude, hidden):  # the others: never lifted, never sorted
                     lifts = boosts.lifts(read[num])
                     lifted.append((num, score + sum(lift for _, lift in lifts), parts + lifts))
             rest = start + page < len(candidates)
@@ -341,13 +341,13 @@ class Engine:
         already read (else read here a page at a time: most queries are done within the first)."""
         kept: list[tuple[Hit, str, np.ndarray | None]] = []
         threads: dict[str, int] = {}  # thread id -> its place in ``kept``
-        page = 2 * k + 4
+        page = _page(k)
         for start in range(0, len(candidates), page):
             chunk = candidates[start : start + page]
             rows = read if read is not None else self.store.fragments_by_num([num for num, _, _ in chunk])
             for num, score, parts in chunk:
                 fragment = rows.get(num)
-                if not _shown(fragment, filters, exclude, hidden):
+                if not shown(fragment, filters, exclude, hidden):
                     continue
                 thread = thread_id(fragment)
                 if thread in threads:  # a thread and its posts are one item: the first came better
@@ -369,11 +369,17 @@ class Engine:
         return [hit for hit, _, _ in kept]
 
 
-def _shown(fragment: Fragment | None, filters: Filters, exclude: Exclusions | None, hidden) -> bool:
-    """Whether a candidate's row may show: still stored, not hidden, kept by the filters, not excluded."""
+def shown(fragment: Fragment | None, filters: Filters, exclude: Exclusions | None, hidden: Collection[str]) -> bool:
+    """Whether a fragment may show in a list (related items, gems): still stored, not hidden, kept by
+    the filters, not excluded."""
     if fragment is None or fragment.id in hidden or not filters.accept(fragment):
         return False
     return exclude is None or not exclude.reject(fragment)
+
+
+def _page(k: int) -> int:
+    """How many candidates' rows are read at once: enough for most queries to finish in the first."""
+    return 2 * k + 4
 
 
 def first_ask(k: int) -> int:

@@ -57,6 +57,13 @@ class Fragment:
         return text_hash(self.text)
 
     @property
+    def written(self) -> str:
+        """When it was written, as far as known (ISO): its date, or for an undated note its file's
+        modification time; "" when neither is known."""
+        stamp = self.created_at or self.meta.get("mtime")
+        return stamp if isinstance(stamp, str) else ""
+
+    @property
     def location(self) -> str:
         """Where the fragment lives, for people: ``file:line`` or the URL."""
         if self.line_start is not None:

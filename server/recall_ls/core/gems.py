@@ -20,6 +20,7 @@ identical texts one item (counted in ``duplicates``). Gems have no score: nothin
 from __future__ import annotations
 
 import random
+from calendar import isleap
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -36,6 +37,7 @@ from recall_ls.core.engine import (
     Filters,
     Hit,
     dedupe_key,
+    shown,
     thread_id,
 )
 from recall_ls.core.fragments import Fragment
@@ -67,9 +69,7 @@ class Keep:
     exclude: Exclusions | None = None
 
     def accept(self, fragment: Fragment) -> bool:
-        if fragment.id in self.hidden or not self.filters.accept(fragment):
-            return False
-        return self.exclude is None or not self.exclude.reject(fragment)
+        return shown(fragment, self.filters, self.exclude, self.hidden)
 
 
 def gems(store: Store, mode: str, today: date, rng: random.Random, k: int, keep: Keep = Keep()) -> Gems | None:
@@ -100,7 +100,7 @@ def days_of_year(today: date) -> list[str]:
     """The month-days (``"12-03"``) that count as ``today``: 28 February also holds 29 February in a
     year without one."""
     days = [f"{today.month:02d}-{today.day:02d}"]
-    if (today.month, today.day) == (2, 28) and not _leap(today.year):
+    if (today.month, today.day) == (2, 28) and not isleap(today.year):
         days.append("02-29")
     return days
 
@@ -132,7 +132,7 @@ def random_past(store: Store, today: date, rng: random.Random, k: int, keep: Kee
 def _kept(store: Store, drawn: list[int], cutoff: str, keep: Keep) -> list[Hit]:
     """The drawn numbers' fragments older than ``cutoff`` that ``keep`` accepts, folded, in draw order."""
     rows = store.fragments_by_num(drawn)
-    return fold([rows[n] for n in drawn if n in rows and _date(rows[n]) < cutoff and keep.accept(rows[n])])
+    return fold([rows[n] for n in drawn if n in rows and rows[n].written < cutoff and keep.accept(rows[n])])
 
 
 def fold(fragments: Sequence[Fragment]) -> list[Hit]:
@@ -157,12 +157,7 @@ def fold(fragments: Sequence[Fragment]) -> list[Hit]:
 
 
 def newest_first(hits: list[Hit]) -> list[Hit]:
-    return sorted(hits, key=lambda h: _date(h.fragment), reverse=True)
-
-
-def _date(fragment: Fragment) -> str:
-    """When it was written, as ``random`` reads it: its date, or for an undated note its file's time."""
-    return fragment.created_at or fragment.meta.get("mtime") or ""
+    return sorted(hits, key=lambda h: h.fragment.written, reverse=True)
 
 
 def _thread_rank(fragment: Fragment) -> float:
@@ -176,6 +171,3 @@ def _rounds(years: list[list[Hit]]):
     for i in range(max(map(len, years), default=0)):
         yield [items[i] for items in years if i < len(items)]
 
-
-def _leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)

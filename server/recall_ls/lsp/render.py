@@ -67,7 +67,7 @@ def emphasize(markdown: str, matched: tuple[str, ...]) -> str:
 
 
 def date_of(fragment: Fragment) -> str:
-    return (fragment.created_at or fragment.meta.get("mtime") or "")[:10]
+    return fragment.written[:10]
 
 
 def source_label(fragment: Fragment) -> str:
