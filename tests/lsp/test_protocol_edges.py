@@ -261,3 +261,46 @@ async def test_a_configuration_reply_that_is_no_settings_does_not_stop_start_up(
     async with raw_server(tmp_path, capabilities=capabilities, answers={"workspace/configuration": answer}) as server:
         await server.notified("recall/status", lambda s: s["state"] == "error" and "no-model" in s["message"])
         await logs(server, "workspace/configuration failed")
+
+
+async def test_handled_notifications_leave_nothing_behind_and_requests_are_still_answered(tmp_path):
+    """pygls kept the future of every notification (each keystroke's didChange, with its text) for the
+    whole session; the server lets each go once handled. A request in flight stays cancellable."""
+    from recall_ls.lsp.server import create_server
+
+    server = create_server()
+    sent: list[dict] = []
+    server.protocol.set_writer(type("Collect", (), {"write": lambda _, data: sent.append(data), "close": lambda _: None})())
+    protocol = server.protocol
+
+    def receive(message: dict) -> None:
+        protocol.handle_message(json.loads(json.dumps(message), object_hook=protocol.structure_message))
+
+    uri = "file:///nowhere/kept/draft.md"
+    try:
+        receive({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                 "params": {"capabilities": {}, "initializationOptions": no_model_options(tmp_path)}})
+        receive({"jsonrpc": "2.0", "method": "initialized", "params": {}})
+        for _ in range(20):
+            await asyncio.sleep(0.01)
+        receive({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+                 "params": {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": "Hello\n"}}})
+        for version in range(2, 202):
+            receive({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [{"range": {"start": {"line": 0, "character": 5}, "end": {"line": 0, "character": 5}},
+                                    "text": "!"}]}})
+        receive({"jsonrpc": "2.0", "id": 7, "method": "textDocument/hover", "params": HOVER})
+        assert list(protocol._request_futures) == [7]  # in flight: a $/cancelRequest would find it
+        for _ in range(20):
+            await asyncio.sleep(0.01)
+        assert protocol._request_futures == {}
+        assert server.document(uri).source == "Hello" + "!" * 200 + "\n"
+        bodies = [json.loads(data.split(b"\r\n\r\n", 1)[1]) for data in sent]
+        replies = {body["id"]: body for body in bodies if "id" in body and "method" not in body}
+        assert set(replies) == {1, 7} and replies[7]["result"] is None  # the hover was answered: nothing to say
+    finally:
+        for task in server.debounced.values():
+            task.cancel()
+        if server._live is not None:
+            server._live.stop()

@@ -74,6 +74,24 @@ def test_fresh_vector_wins_over_annoy_for_the_same_number(tmp_path):
     assert abs(scores[1] - 1.0) < 1e-5
 
 
+def test_cosines_score_the_numbers_asked_as_vector_does_one_by_one(tmp_path):
+    rng = np.random.default_rng(4)
+    vectors = unit_rows(rng, 12, 8)
+    ann = build(tmp_path, vectors[:8], np.arange(1, 9)).load()
+    # 1-8 in annoy, 3 and 9-12 fresh (3's fresh vector is the newer one); 40 is in neither.
+    index = VectorIndex(8, ann).with_fresh(np.array([12, 3, 9, 11, 10]), vectors[[11, 8, 8, 10, 9]])
+    query = vectors[5]
+    asked = [12, 3, 40, 1, 9, 6]
+    scores = index.cosines(asked, query)
+    assert set(scores) == {12, 3, 1, 9, 6}
+    for num, score in scores.items():
+        assert score == pytest.approx(float(index.vector(num) @ query), abs=1e-5)
+    assert scores[3] == pytest.approx(float(vectors[8] @ query), abs=1e-5)  # the fresh vector wins
+    assert index.cosines([], query) == {}
+    assert VectorIndex(8).cosines([1, 2], query) == {}  # nothing at all
+    assert set(VectorIndex(8, ann).cosines([2, 9], query)) == {2}  # annoy alone
+
+
 def test_new_generation_replaces_old_files(tmp_path):
     rng = np.random.default_rng(3)
     files = build(tmp_path, unit_rows(rng, 50, 8), np.arange(50))

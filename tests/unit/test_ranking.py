@@ -146,6 +146,30 @@ def test_a_serving_engine_asks_its_own_query_vectors_and_answers_by_words_withou
     assert ready.fragment("t:1").text == EMBEDDED["t:1"] and ready.fragment("t:404") is None
 
 
+@pytest.mark.parametrize("ranking", ["hybrid", "semantic", "keyword"])
+def test_words_searched_beside_the_vector_rank_as_in_turn(world, ranking):
+    from concurrent.futures import ThreadPoolExecutor
+
+    class Counted(ThreadPoolExecutor):
+        asked: list[str] = []
+
+        def submit(self, fn, text, *args):
+            self.asked.append(text)
+            return super().submit(fn, text, *args)
+
+    store, embedder, indexer, engine, hidden = world
+    queries = ["sourdough fermentation", "zeppelin lake", "my balcony garden", "quantum bread", "ideas"]
+    with Counted(1) as beside:
+        parallel = Engine(store, embedder, indexer.snapshot, lambda: hidden, words_beside=beside)
+        for query in queries:
+            for k in (1, 3, 10):  # 10: more than the corpus, so the ranking asks again past the first answer
+                expected = engine.related(query, k=k, min_score=0.2, ranking=ranking)
+                assert parallel.related(query, k=k, min_score=0.2, ranking=ranking) == expected
+    assert Counted.asked == [query for query in queries for _ in range(3)]
+    # Shut down (the server stopping): the words are asked in turn, and the answer is the same.
+    assert parallel.related(queries[0], k=3, ranking=ranking) == engine.related(queries[0], k=3, ranking=ranking)
+
+
 def test_the_kinds_filter_tells_replies_to_others_from_a_threads_own_posts():
     from recall_ls.core.engine import filter_kind
 

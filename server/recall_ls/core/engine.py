@@ -23,6 +23,7 @@ import fnmatch
 import math
 import re
 from collections.abc import Callable, Collection
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -46,7 +47,7 @@ from recall_ls.core.defaults import (
     RANKINGS,
 )
 from recall_ls.core.embed import Embedder
-from recall_ls.core.fragments import Fragment, Kind, text_hash
+from recall_ls.core.fragments import Fragment, Kind, normalize_for_hash
 from recall_ls.core.index import VectorIndex
 from recall_ls.core.keywords import KeywordQuery
 from recall_ls.core.store import Store
@@ -114,6 +115,22 @@ NO_FILTERS = Filters()
 
 
 @dataclass(frozen=True, slots=True)
+class Words:
+    """The words tier's answer for a text (``Engine.words``): its keyword query, the ``asked`` best
+    keyword matches (number, BM25) under ``ranking``, and their keyword shares."""
+
+    text: str
+    query: KeywordQuery
+    asked: int
+    ranking: str
+    lexical: list[tuple[int, float]]
+    shares: dict[int, float]
+
+    def answers(self, text: str, asked: int, ranking: str) -> bool:
+        return self.text == text and self.asked == asked and self.ranking == ranking
+
+
+@dataclass(frozen=True, slots=True)
 class Hit:
     fragment: Fragment
     score: float
@@ -151,12 +168,14 @@ class Exclusions:
     without ``lines`` excludes the whole file."""
 
     ids: frozenset[str] = frozenset()
-    text_hashes: frozenset[str] = frozenset()
+    # Texts as ``normalize_for_hash`` gives them: the same text whatever ``text_hash`` would say,
+    # without hashing every candidate of every keystroke.
+    texts: frozenset[str] = frozenset()
     path: str | None = None
     lines: tuple[int, int] | None = None
 
     def reject(self, fragment: Fragment) -> bool:
-        if fragment.id in self.ids or fragment.text_hash in self.text_hashes:
+        if fragment.id in self.ids or (self.texts and normalize_for_hash(fragment.text) in self.texts):
             return True
         if self.path is None or fragment.path != self.path:
             return False
@@ -180,6 +199,10 @@ class Engine:
     # by default the embedder (loading the model if it must); a server passes its own, which
     # never waits for the model (None: words alone answer) and reuses stored vectors.
     query_vectors: Callable[[str], np.ndarray | None] | None = None
+    # Where ``search`` has a query's words searched while its vector is made: the model releases the
+    # GIL while it runs, so on a second core the keyword tier adds nothing to the keystroke (a
+    # server passes one thread for it). None: one after the other.
+    words_beside: Executor | None = None
 
     def search(
         self,
@@ -198,10 +221,23 @@ class Engine:
         if not query.strip():
             return []
         if own_text:
-            hashes = frozenset({text_hash(query)})
-            exclude = (Exclusions(text_hashes=hashes) if exclude is None else
-                       Exclusions(exclude.ids, exclude.text_hashes | hashes, exclude.path, exclude.lines))
-        return self.rank(query, self.query_vector(query, ranking), k, min_score, filters, exclude, ranking, boosts=boosts)
+            own = frozenset({normalize_for_hash(query)})
+            exclude = (Exclusions(texts=own) if exclude is None else
+                       Exclusions(exclude.ids, exclude.texts | own, exclude.path, exclude.lines))
+        words = self._words_beside(query, k, ranking)
+        vector = self.query_vector(query, ranking)
+        return self.rank(query, vector, k, min_score, filters, exclude, ranking, boosts=boosts,
+                         words=words.result() if words is not None else None)
+
+    def _words_beside(self, text: str, k: int, ranking: str) -> Future[Words] | None:
+        """The words tier's first answer, under way on ``words_beside``; None where there is none
+        (or it was shut down: the server is stopping, and this query's words are asked in turn)."""
+        if self.words_beside is None or k <= 0:
+            return None
+        try:
+            return self.words_beside.submit(self.words, text, first_ask(k), ranking)
+        except RuntimeError:
+            return None
 
     def related(self, text: str, *args: Any, **kwargs: Any) -> list[Hit]:
         """Past fragments related to a text being written: ``search`` (same arguments) with ``own_text``."""
@@ -232,30 +268,43 @@ class Engine:
         ranking: str = DEFAULT_RANKING,
         *,
         boosts: Boosts = NO_BOOSTS,
+        words: Words | None = None,
     ) -> list[Hit]:
         """The ranking itself, for callers that already hold the query's vector (None: by words).
-        ``boosts`` reorder the candidates asked for (see ``core/boosts.py`` for what that leaves out)."""
+        ``boosts`` reorder the candidates asked for (see ``core/boosts.py`` for what that leaves out);
+        ``words``: the words tier's first answer (``words``), when already asked."""
         if ranking not in RANKINGS:
             raise ValueError(f"unknown ranking {ranking!r}: expected one of {', '.join(RANKINGS)}")
         if k <= 0:
             return []
-        query = self.store.keyword_query(text)
+        asked = first_ask(k)
+        if words is None or not words.answers(text, asked, ranking):
+            words = self.words(text, asked, ranking)
+        query, shares = words.query, dict(words.shares)
         index = self.snapshot()
         meaning = vector is not None and ranking != "keyword" and index.size > 0
-        words = ranking != "semantic" and bool(query.kept)
-        if not (meaning or words):
+        by_words = ranking != "semantic" and bool(query.kept)
+        if not (meaning or by_words):
             return []
         hidden = self.hidden()
-        asked = first_ask(k)
+        lexical = words.lexical
         while True:
             near = index.search(vector, asked) if meaning else []
-            lexical = self.store.keyword_search(query, asked) if words else []
-            candidates = self._fuse(near, lexical, index, vector, query, min_score, ranking)
+            candidates = self._fuse(near, lexical, index, vector, query, min_score, ranking, shares)
             hits = self._hits(candidates, boosts, index, k, filters, exclude, hidden)
             near_done = not meaning or len(near) < asked or asked >= index.size or near[-1][1] < min_score
             if len(hits) >= k or (near_done and len(lexical) < asked):
                 return [replace(h, matched=keywords.matched_words(h.fragment.text, query)) for h in hits]
             asked *= 4
+            lexical = self.store.keyword_search(query, asked) if by_words else []
+
+    def words(self, text: str, asked: int, ranking: str) -> Words:
+        """The words tier for a text: its rare keys, the ``asked`` best keyword matches and their
+        keyword shares. Needs no vector: ``search`` runs it while the vector is made."""
+        query = self.store.keyword_query(text)
+        lexical = self.store.keyword_search(query, asked) if ranking != "semantic" and query.kept else []
+        shares = self._keyword_shares([num for num, _ in lexical], query) if ranking != "semantic" else {}
+        return Words(text, query, asked, ranking, lexical, shares)
 
     def nearest(
         self,
@@ -282,18 +331,19 @@ class Engine:
                 return hits
             asked *= 4
 
-    def _fuse(self, near, lexical, index, vector, query: KeywordQuery, min_score: float, ranking: str):
+    def _fuse(self, near, lexical, index, vector, query: KeywordQuery, min_score: float, ranking: str,
+              shares: dict[int, float]):
         """(number, score, parts) of the candidates that pass the gate, best first. The score is on
         the cosine scale: the cosine (``semantic``), the keyword share (``keyword``), the lifted cosine
-        (``hybrid``; the share for a fragment with no vector yet)."""
+        (``hybrid``; the share for a fragment with no vector yet). ``shares``: the keyword shares
+        known so far, completed here."""
         cosine = dict(near) if ranking != "keyword" else {}
         if vector is not None and ranking != "keyword":
-            for num, _ in lexical:
-                if num not in cosine and (other := index.vector(num)) is not None:
-                    cosine[num] = float(other @ vector)
+            cosine |= index.cosines([num for num, _ in lexical if num not in cosine], vector)
         nums = list(dict.fromkeys([n for n, _ in near] + [n for n, _ in lexical]))
-        share = self._keyword_shares(nums, query) if ranking != "semantic" else {}
-        passed = gate(nums, cosine, share, min_score)
+        if ranking != "semantic":
+            shares |= self._keyword_shares([num for num in nums if num not in shares], query)
+        passed = gate(nums, cosine, shares, min_score)
         if ranking == "keyword":
             return [(num, passed[num], match_parts(passed[num], None)) for num, _ in lexical if num in passed]
         ranked = sorted(passed.items(), key=lambda item: -item[1])
@@ -321,6 +371,8 @@ class Engine:
             # Keyword ranking lists its candidates in BM25's order, not by score: the best of the rest.
             bound = max(score for _, score, _ in candidates[start + page :]) + BOOST_CAP if rest else -math.inf
             sure = sorted((c for c in lifted if c[1] > bound), key=lambda candidate: -candidate[1])
+            if len(sure) < k and rest:
+                continue  # fewer than k sure of their place cannot make k items: read on
             hits = self._resolve(sure, read, index, k, filters, exclude, hidden)
             if len(hits) >= k or not rest:
                 return hits
@@ -328,12 +380,9 @@ class Engine:
 
     def _keyword_shares(self, nums: list[int], query: KeywordQuery) -> dict[int, float]:
         """Each fragment's share of the query's rare-word weight, from its stored keys."""
-        shares = {}
-        for num, keys in self.store.keyword_keys(nums).items():
-            present = set(keys.split())
-            firsts = {key[:1] for key in present} if query.prefixes else set()
-            shares[num] = query.strength(k for k in query.weights if k in present or (k in query.prefixes and k in firsts))
-        return shares
+        if not nums:
+            return {}
+        return {num: query.strength(query.held_by(keys)) for num, keys in self.store.keyword_keys(nums).items()}
 
     def _resolve(self, candidates, read, index, k, filters, exclude, hidden) -> list[Hit]:
         """The first ``k`` items of the candidates (best first): hidden, filtered out and excluded ones

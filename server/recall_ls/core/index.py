@@ -136,6 +136,21 @@ class VectorIndex:
                     found[num] = score
         return sorted(found.items(), key=lambda pair: -pair[1])[:count]
 
+    def cosines(self, nums: list[int], query: np.ndarray) -> dict[int, float]:
+        """The cosine of each of these fragments that has a vector here: the keyword tier's
+        candidates that the vector search did not bring, scored at once."""
+        if not nums:
+            return {}
+        wanted = np.asarray(nums, dtype=np.int64)
+        positions = np.minimum(np.searchsorted(self.fresh_nums, wanted), max(len(self.fresh_nums) - 1, 0))
+        fresh = self.fresh_nums[positions] == wanted if len(self.fresh_nums) else np.zeros(len(nums), dtype=bool)
+        found = dict(zip(wanted[fresh].tolist(), (self.fresh_vectors[positions[fresh]] @ query).tolist(), strict=True))
+        if self.ann is not None:
+            for num in wanted[~fresh].tolist():
+                if (vector := self.ann.vector(num)) is not None:
+                    found[num] = float(vector @ query)
+        return found
+
     def vector(self, num: int) -> np.ndarray | None:
         position = int(np.searchsorted(self.fresh_nums, num))
         if position < len(self.fresh_nums) and self.fresh_nums[position] == num:

@@ -98,8 +98,8 @@ def terms(text: str, query: bool = False) -> list[Term]:
 
 
 def _add_word(out: list[Term], word: str, start: int) -> None:
-    key = stem(fold(word))
-    if key and len(key) <= MAX_KEY_CHARS:
+    key = _word_key(word)
+    if key:
         out.append(Term(key, start, start + len(word)))
 
 
@@ -182,6 +182,15 @@ class KeywordQuery:
         """The FTS5 MATCH expression: every key quoted, so nothing in it is FTS5 syntax."""
         return " OR ".join('"' + key.replace('"', '""') + '"' + ("*" if key in self.prefixes else "")
                            for key in self.kept)
+
+    def held_by(self, keys: str) -> set[str]:
+        """The query's keys (any of its weighed keys; a prefix key by a key it starts) among a
+        fragment's stored ``keys`` (space-separated, as ``index_keys`` makes them)."""
+        present = set(keys.split())
+        held = self.weights.keys() & present
+        if self.prefixes:
+            held |= self.prefixes & {key[:1] for key in present}
+        return held
 
     def strength(self, keys: Iterable[str]) -> float:
         """The share of the query's IDF mass that these matched keys carry (0 to 1)."""
@@ -318,6 +327,10 @@ def matched_words(text: str, query: KeywordQuery) -> tuple[str, ...]:
     """The fragment's own words that matched the query, in order of first appearance, once each.
 
     Overlapping CJK keys join into one run of the text (``東京`` + ``京タ`` -> ``東京タ``)."""
+    # Most hits of a draft hold none of its rare keys: their keys (cut the fast way, the same keys as
+    # ``terms``) say so without placing every word.
+    if not query.kept or query.held_by(index_keys(text)).isdisjoint(query.kept):
+        return ()
     spans: list[list[int]] = []
     for term in query.matched_terms(text):
         if spans and term.start < spans[-1][1]:

@@ -22,6 +22,7 @@ import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -139,6 +140,8 @@ class LiveIndex:
         self.progress: Progress | None = None
         self.last_error: str | None = None
         self._thread = threading.Thread(target=self._run, name="recall-writer", daemon=True)
+        # With a second core, a query's words are searched there while its vector is made.
+        self._words_beside = ThreadPoolExecutor(1, thread_name_prefix="recall-words") if usable_cores() > 1 else None
 
     # -- what callers do --------------------------------------------------------------------------
 
@@ -226,6 +229,8 @@ class LiveIndex:
             self._wake.notify()
         if self._watcher is not None:
             self._watcher.stop()
+        if self._words_beside is not None:
+            self._words_beside.shutdown(wait=False, cancel_futures=True)
         if self._thread.is_alive():
             # At most one chunk (~0.5 s) is in flight; every write is a transaction, so a writer
             # still busy after this is safe to abandon.
@@ -403,7 +408,8 @@ class LiveIndex:
             self._problem(str(settings.index_dir), str(exc))
             self._set_state("error")
             return
-        session.engine = replace(session.engine, query_vectors=partial(self._query_vector, session))
+        session.engine = replace(session.engine, query_vectors=partial(self._query_vector, session),
+                                 words_beside=self._words_beside)
         self._session = session
         self._model_requested = False
         self.last_error = None
@@ -675,3 +681,10 @@ class LiveIndex:
         self._reported.add(key)
         self._emit(LiveEvent("problem", str(message), path=path))
 
+
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity, where the system says), at least 1."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # macOS and Windows have no affinity call
+        return os.cpu_count() or 1

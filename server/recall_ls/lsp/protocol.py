@@ -9,6 +9,9 @@ message becomes an ``Unfit`` one instead, and ``handle_message`` answers it:
 - a notification gets no reply (there is none to give), only a logged warning;
 - a response to one of the server's own requests (``workspace/configuration`` answered with a bare
   ``null``) fails that request with the same error, so whatever awaits it goes on rather than hanging.
+
+Going out, Recall's own messages (plain JSON already) skip pygls's converter. And the future of a
+handled message is let go once done, where pygls kept those of notifications for the whole session.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from cattrs import BaseValidationError
 from cattrs.v import format_exception, transform_error
 from lsprotocol.types import ResponseError
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
-from pygls.protocol import LanguageServerProtocol
+from pygls.protocol import JsonRPCNotification, JsonRPCResponseMessage, LanguageServerProtocol
 
 log = logging.getLogger("recall_ls")
 
@@ -38,6 +41,29 @@ class Unfit:
 
 
 class RecallProtocol(LanguageServerProtocol):
+    def _serialize_message(self, data: Any) -> Any:
+        # Messages of a method LSP does not define (``recall/related``, asked or pushed) are plain
+        # JSON already (``recall_ls.lsp.wire``): cattrs would walk every item first (~0.1 ms a keystroke).
+        if type(data) is JsonRPCResponseMessage and isinstance(data.result, dict):
+            return {"jsonrpc": data.jsonrpc, "id": data.id, "result": data.result}
+        if type(data) is JsonRPCNotification and isinstance(data.params, dict):
+            return {"jsonrpc": data.jsonrpc, "method": data.method, "params": data.params}
+        return super()._serialize_message(data)
+
+    def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None) -> None:
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
+        # pygls keeps each handler's future under its message id until a reply takes it out; a
+        # notification (every keystroke's didChange) and a step of pygls's own handlers get no reply,
+        # so theirs stayed for the whole session, with their params: memory, and garbage collections
+        # that grew longer as the session went on (bench/RESULTS.md). Each goes once done.
+        future = self._request_futures.get(msg_id)
+        if future is not None:
+            future.add_done_callback(lambda done: self._forget(msg_id, done))
+
+    def _forget(self, msg_id, done) -> None:
+        if self._request_futures.get(msg_id) is done:
+            del self._request_futures[msg_id]
+
     def structure_message(self, data: dict[str, Any]):
         try:
             return super().structure_message(data)
