@@ -1,8 +1,10 @@
 """The Recall language server: state shared by the features, and ``serve()``.
 
 Threads: the asyncio loop runs pygls and every handler; queries (a query embed plus an index search)
-run on one worker thread so the loop keeps reading messages; every write goes through the live
-index's writer thread. Anything those threads need to tell the client is handed to the loop first.
+run on one worker thread so the loop keeps reading messages, and on a machine of two cores or more a
+query's keyword search runs on one more while its vector is made (``Engine.words_beside``); every
+write goes through the live index's writer thread. Anything those threads need to tell the client is
+handed to the loop first.
 
 Nothing heavy is imported before the ``initialize`` reply: the model loads on the writer thread after.
 """
