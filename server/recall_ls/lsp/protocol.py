@@ -51,18 +51,16 @@ class RecallProtocol(LanguageServerProtocol):
         return super()._serialize_message(data)
 
     def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None) -> None:
-        super()._execute_handler(msg_id, handler, callback, args, kwargs)
         # pygls keeps each handler's future under its message id until a reply takes it out; a
         # notification (every keystroke's didChange) and a step of pygls's own handlers get no reply,
-        # so theirs stayed for the whole session, with their params: memory, and garbage collections
-        # that grew longer as the session went on (bench/RESULTS.md). Each goes once done.
-        future = self._request_futures.get(msg_id)
-        if future is not None:
-            future.add_done_callback(lambda done: self._forget(msg_id, done))
-
-    def _forget(self, msg_id, done) -> None:
-        if self._request_futures.get(msg_id) is done:
-            del self._request_futures[msg_id]
+        # so theirs stayed for the whole session with their params (the text of every edit): memory,
+        # and more for every full garbage collection to walk. The finished ones go before the next
+        # message is handled. Not from a done callback: pygls's shutdown cancels what is in flight
+        # while it walks this dict, and a callback would change it under that walk.
+        finished = [key for key, future in self._request_futures.items() if future.done()]
+        for key in finished:
+            del self._request_futures[key]
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
 
     def structure_message(self, data: dict[str, Any]):
         try:
